@@ -1,0 +1,31 @@
+// OneWindow's only script, loaded as an ES module on every page.
+//
+// The Content-Security-Policy allows no inline script, so the classes GOV.UK
+// Frontend's template sets with an inline snippet are set here. A module runs only
+// in browsers that support ES modules, which is GOV.UK Frontend's own test for
+// `govuk-frontend-supported`. Everything here is progressive enhancement: every
+// page works without it.
+
+import {
+  Button,
+  ErrorSummary,
+  NotificationBanner,
+  ServiceNavigation,
+  SkipLink,
+  createAll,
+} from "govuk-frontend";
+
+import { initSuggest } from "./suggest.mjs";
+
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+
+// Only the GOV.UK components the portal compiles (see frontend/scss/onewindow.scss).
+createAll(Button);
+createAll(ErrorSummary);
+createAll(NotificationBanner);
+createAll(ServiceNavigation);
+createAll(SkipLink);
+
+for (const input of document.querySelectorAll('input[data-module="ow-suggest"]')) {
+  initSuggest(input);
+}

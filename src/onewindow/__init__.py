@@ -1,0 +1,1 @@
+"""OneWindow: a one-window e-government portal."""

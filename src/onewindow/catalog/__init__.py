@@ -1,0 +1,1 @@
+"""The service catalogue: categories, agencies, services, and search over them."""

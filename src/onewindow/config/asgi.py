@@ -1,0 +1,8 @@
+"""ASGI entry point (uvicorn, or gunicorn with uvicorn workers)."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.config.settings")
+application = get_asgi_application()

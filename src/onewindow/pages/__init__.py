@@ -1,0 +1,1 @@
+"""The portal's own pages: layout, language switch, help, accessibility, terms, errors."""

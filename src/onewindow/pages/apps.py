@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PagesConfig(AppConfig):
+    name = "onewindow.pages"
+    verbose_name = "Portal pages"
