@@ -1,20 +1,18 @@
-"""Test-wide setup: the test environment, and a fresh in-memory catalogue for each test."""
+"""Test-wide setup: a fresh in-memory catalogue for each test, checked on every request."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-os.environ.setdefault("ONEWINDOW_ENV", "test")
-os.environ.setdefault("CATALOG_REFRESH_SECONDS", "0")
-
 
 @pytest.fixture(autouse=True)
-def _fresh_catalog_copy() -> Iterator[None]:
+def _fresh_catalog_copy(settings: Any) -> Iterator[None]:
     from onewindow.catalog.selectors import catalog_forget
 
+    settings.CATALOG_REFRESH_SECONDS = 0
     catalog_forget()
     yield
     catalog_forget()

@@ -20,9 +20,11 @@ import { initSuggest } from "./suggest.mjs";
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 
 // Only the GOV.UK components the portal compiles (see frontend/scss/onewindow.scss).
+// Both a success banner and an error summary take focus when the page loads; the
+// error summary goes last so that, if a page has both, the errors have it.
 createAll(Button);
-createAll(ErrorSummary);
 createAll(NotificationBanner);
+createAll(ErrorSummary);
 createAll(ServiceNavigation);
 createAll(SkipLink);
 

@@ -3,14 +3,17 @@
 //
 // Markup it enhances (rendered by templates/includes/search_form.html):
 //
-//   <input type="search" name="q" id="…" data-module="ow-suggest"
-//          data-suggest-url="/ka/search/suggest/"
-//          data-suggest-none="…" data-suggest-one="…" data-suggest-many="… {count} …"
-//          data-suggest-kinds='{"service": "…", …}'>
+//   <div class="ow-search__field ow-suggest">
+//     <input type="search" name="q" id="…" data-module="ow-suggest"
+//            data-suggest-url="/ka/search/suggest/"
+//            data-suggest-none="…" data-suggest-one="…" data-suggest-many="… {count} …">
+//   </div>
 //
-// The announcement strings come from the template, already in the page's language.
-// Without JavaScript (or if the suggestion URL is on another origin) nothing changes
-// and the form submits to the search page.
+// (data-text-no-results, data-text-results-one and data-text-results-many with "%n"
+// are accepted too.) The strings come from the template, already in the page's
+// language; the endpoint answers {"suggestions": [{"title", "url", "kind"}]}, where
+// kind is a label in the page's language. Without JavaScript, or if the endpoint is
+// on another origin, nothing changes and the form submits to the search page.
 
 const MIN_CHARS = 2;
 const DEBOUNCE_MS = 200;
@@ -30,13 +33,17 @@ function sameOriginUrl(value) {
   }
 }
 
-function parseKinds(json) {
-  try {
-    const kinds = JSON.parse(json || "{}");
-    return kinds && typeof kinds === "object" ? kinds : {};
-  } catch {
-    return {};
-  }
+/** The wrapper that anchors the list: the input's parent if it is one, else a new one. */
+function fieldFor(input) {
+  const parent = input.parentElement;
+  if (parent.classList.contains("ow-suggest")) return parent;
+  const hadFocus = document.activeElement === input;
+  const wrapper = document.createElement("div");
+  wrapper.className = "ow-suggest";
+  parent.insertBefore(wrapper, input);
+  wrapper.appendChild(input);
+  if (hadFocus) input.focus();
+  return wrapper;
 }
 
 export function initSuggest(input) {
@@ -44,16 +51,16 @@ export function initSuggest(input) {
   if (!endpoint || input.dataset.suggestReady) return;
   input.dataset.suggestReady = "true";
 
-  const field = input.parentElement;
+  const field = fieldFor(input);
   const id = input.id || `ow-suggest-${++instances}`;
   input.id = id;
   const listId = `${id}-listbox`;
+  const data = input.dataset;
   const messages = {
-    none: input.dataset.suggestNone || "",
-    one: input.dataset.suggestOne || "",
-    many: input.dataset.suggestMany || "",
+    none: data.suggestNone || data.textNoResults || "",
+    one: data.suggestOne || data.textResultsOne || "",
+    many: data.suggestMany || data.textResultsMany || "",
   };
-  const kinds = parseKinds(input.dataset.suggestKinds);
 
   // The popup, labelled by the field's own label.
   const listbox = document.createElement("ul");
@@ -155,11 +162,10 @@ export function initSuggest(input) {
         title.className = "ow-suggest__title";
         title.textContent = item.title;
         option.appendChild(title);
-        const kind = kinds[item.kind];
-        if (kind) {
+        if (typeof item.kind === "string" && item.kind) {
           const note = document.createElement("span");
           note.className = "ow-suggest__kind";
-          note.textContent = kind;
+          note.textContent = item.kind;
           option.appendChild(note);
         }
         return option;
@@ -169,7 +175,7 @@ export function initSuggest(input) {
     else close();
     const message =
       items.length === 0 ? messages.none : items.length === 1 ? messages.one : messages.many;
-    announce(message.replace("{count}", String(items.length)));
+    announce(message.replace("{count}", String(items.length)).replace("%n", String(items.length)));
   }
 
   async function fetchSuggestions(query) {

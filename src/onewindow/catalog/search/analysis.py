@@ -10,19 +10,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from enum import Enum
 from functools import lru_cache
+from typing import Final, Literal, TypeAlias
 
 import snowballstemmer
 
 from .translit import APOSTROPHES, keyboard_to_georgian, latin_to_georgian
 
-
-class Language(Enum):
-    """Which vocabulary a term belongs to: Georgian loose keys or English stems."""
-
-    GEORGIAN = "ka"
-    ENGLISH = "en"
+# Which vocabulary a term belongs to: Georgian loose keys or English stems. (Plain strings:
+# terms are hashed hundreds of thousands of times while an index is built.)
+Language: TypeAlias = Literal["ka", "en"]
+GEORGIAN: Final = "ka"
+ENGLISH: Final = "en"
+LANGUAGES: tuple[Language, ...] = (GEORGIAN, ENGLISH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ _STOPWORDS = frozenset(
     }
 )  # fmt: skip
 
-_WORD = re.compile(f"[^\\W_](?:[^\\W_]|[{APOSTROPHES}])*")
+_WORD = re.compile(f"[^\\W_][\\w{APOSTROPHES}]*")
 _GEORGIAN_LETTER = re.compile("[ა-ჰ]")
 _LATIN_WORD = re.compile(f"[a-z](?:[a-z]|[{APOSTROPHES}])*", re.IGNORECASE)
 
@@ -129,7 +129,7 @@ def text_terms(text: str) -> list[Term]:
     return [term for word in words(text) if (term := word_term(word)) is not None]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 17)
 def word_term(word: str) -> Term | None:
     """The index term of one word, or None for a stopword."""
     lowered = word.lower()
@@ -151,8 +151,8 @@ def _query_word(word: str) -> QueryWord:
     lowered = word.lower()
     if _GEORGIAN_LETTER.search(lowered) or not _LATIN_WORD.fullmatch(word):
         term = word_term(word)
-        readings = (Reading(term, 1.0),) if term is not None else ()
-        return QueryWord(text=word, readings=readings, is_latin=False)
+        only = (Reading(term, 1.0),) if term is not None else ()
+        return QueryWord(text=word, readings=only, is_latin=False)
     # A Latin word may be English, the national romanisation, or Georgian typed with the
     # Latin layout on (with and without the Shift the user may or may not have meant).
     candidates = [
@@ -161,16 +161,21 @@ def _query_word(word: str) -> QueryWord:
         georgian_term(keyboard_to_georgian(_strip_apostrophes(word)), typed=lowered),
         georgian_term(keyboard_to_georgian(_strip_apostrophes(lowered)), typed=lowered),
     ]
-    readings: list[Reading] = []
+    # Readings with the same stem are one reading, with the variants of both.
+    merged: dict[tuple[Language, str], Term] = {}
     for term in candidates:
-        if all(term != reading.term for reading in readings):
-            readings.append(Reading(term, 1.0))
-    return QueryWord(text=word, readings=tuple(readings), is_latin=True)
+        known = merged.get((term.language, term.stem))
+        if known is not None:
+            variants = tuple(dict.fromkeys((*known.variants, *term.variants)))
+            term = Term(term.language, term.stem, variants, known.surface, known.word)
+        merged[(term.language, term.stem)] = term
+    readings = tuple(Reading(term, 1.0) for term in merged.values())
+    return QueryWord(text=word, readings=readings, is_latin=True)
 
 
 def english_term(word: str) -> Term:
     plain = _strip_apostrophes(word.lower())
-    return Term(Language.ENGLISH, _english.stemWord(plain), (), plain, plain)
+    return Term(ENGLISH, _english.stemWord(plain), (), plain, plain)
 
 
 def georgian_term(word: str, *, typed: str | None = None) -> Term:
@@ -181,7 +186,7 @@ def georgian_term(word: str, *, typed: str | None = None) -> Term:
     variant_keys = tuple(
         dict.fromkeys(k for variant in variants if (k := loose_key(variant)) != key)
     )
-    return Term(Language.GEORGIAN, key, variant_keys, loose_key(letters), typed or word)
+    return Term(GEORGIAN, key, variant_keys, loose_key(letters), typed or word)
 
 
 def georgian_stems(word: str) -> tuple[str, tuple[str, ...]]:

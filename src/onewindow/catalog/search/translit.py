@@ -117,7 +117,9 @@ _NATIONAL_READING: dict[str, str] = {
 # Longest first; an apostrophe after a letter with no ejective form is a slip, and dropped.
 _NATIONAL_PATTERN = re.compile(
     "|".join(
-        latin.replace("'", f"[{APOSTROPHES}]") if latin.endswith("'") else f"{latin}[{APOSTROPHES}]?"
+        latin.replace("'", f"[{APOSTROPHES}]")
+        if latin.endswith("'")
+        else f"{latin}[{APOSTROPHES}]?"
         for latin in sorted(_NATIONAL_READING, key=len, reverse=True)
     )
 )

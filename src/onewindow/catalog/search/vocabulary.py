@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import Counter
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
@@ -21,18 +20,24 @@ class VocabularyBuilder:
         self.postings: dict[str, dict[int, float]] = {}
         self.in_titles: dict[str, set[int]] = {}
         self.surfaces: dict[str, set[str]] = {}
-        self.written: dict[str, Counter[str]] = {}
+        self.written: dict[str, dict[str, int]] = {}
 
-    def add(self, stem: str, document: int, weight: float, *, in_title: bool) -> None:
-        weights = self.postings.setdefault(stem, {})
-        if weight > weights.get(document, 0.0):
-            weights[document] = weight
-        if in_title:
-            self.in_titles.setdefault(stem, set()).add(document)
+    def add_document(self, number: int, weights: dict[str, float], titled: set[str]) -> None:
+        """The terms of document `number`, each with its greatest field weight."""
+        for stem, weight in weights.items():
+            documents = self.postings.get(stem)
+            if documents is None:
+                self.postings[stem] = {number: weight}
+            else:
+                documents[number] = weight
+        for stem in titled:
+            self.in_titles.setdefault(stem, set()).add(number)
 
-    def add_surface(self, surface: str, stem: str, word: str) -> None:
+    def add_word(self, surface: str, stem: str, word: str, count: int) -> None:
+        """A word as written (`count` times), its surface key and its stem."""
         self.surfaces.setdefault(surface, set()).add(stem)
-        self.written.setdefault(surface, Counter())[word] += 1
+        counts = self.written.setdefault(surface, {})
+        counts[word] = counts.get(word, 0) + count
 
     def build(self, document_count: int) -> Vocabulary:
         return Vocabulary(self, document_count)
@@ -54,16 +59,23 @@ class Vocabulary:
             surface: tuple(sorted(stems)) for surface, stems in builder.surfaces.items()
         }
         self._surfaces = sorted(self._surface_stems)
-        self._frequency = {surface: sum(words.values()) for surface, words in builder.written.items()}
+        self._frequency = {
+            surface: sum(words.values()) for surface, words in builder.written.items()
+        }
         self._written = {
-            surface: words.most_common(1)[0][0] for surface, words in builder.written.items()
+            surface: max(words, key=words.__getitem__) for surface, words in builder.written.items()
         }
         self._stems_by_length = sorted(self.postings, key=len)
-        self._length_starts = _length_starts(self._stems_by_length)
+        self._stem_length_starts = _length_starts(self._stems_by_length)
+        self._surfaces_by_length = sorted(self._surfaces, key=len)
+        self._surface_length_starts = _length_starts(self._surfaces_by_length)
         self._spellable = [surface for surface in self._surfaces if len(surface) >= 3]
 
     def __contains__(self, stem: str) -> bool:
         return stem in self.postings
+
+    def has_surface(self, surface: str) -> bool:
+        return surface in self._surface_stems
 
     def stems_starting(self, prefix: str) -> list[str]:
         """Stems of the words that begin with `prefix`, the most used words first."""
@@ -88,13 +100,12 @@ class Vocabulary:
 
     def stems_near(self, stem: str, max_distance: int) -> list[tuple[str, int]]:
         """Stems within `max_distance` edits (a swap of neighbours is one edit)."""
-        low = self._length_starts.get(len(stem) - max_distance, 0)
-        high = self._length_starts.get(len(stem) + max_distance + 1, len(self._stems_by_length))
-        candidates = self._stems_by_length[low:high]
-        matches = process.extract(
-            stem, candidates, scorer=OSA.distance, score_cutoff=max_distance, limit=None
-        )
-        return [(candidate, int(distance)) for candidate, distance, _ in matches if distance]
+        return _near(stem, self._stems_by_length, self._stem_length_starts, max_distance)
+
+    def surfaces_near(self, surface: str, max_distance: int) -> list[tuple[str, int]]:
+        """Stems of the words within `max_distance` edits of the word `surface`."""
+        near = _near(surface, self._surfaces_by_length, self._surface_length_starts, max_distance)
+        return [(stem, distance) for found, distance in near for stem in self._surface_stems[found]]
 
     def words_like(self, surfaces: Iterable[str], limit: int) -> list[tuple[str, str, float]]:
         """Real words spelled like one of `surfaces`: (surface, as written, similarity 0–100)."""
@@ -107,6 +118,19 @@ class Vocabulary:
                     scored[candidate] = similarity
         ranked = sorted(scored, key=lambda c: (-scored[c], -self._frequency[c], c))
         return [(c, self._written[c], scored[c]) for c in ranked[:limit]]
+
+
+def _near(
+    key: str, by_length: list[str], length_starts: dict[int, int], max_distance: int
+) -> list[tuple[str, int]]:
+    if max_distance <= 0:
+        return []
+    low = length_starts.get(len(key) - max_distance, 0)
+    high = length_starts.get(len(key) + max_distance + 1, len(by_length))
+    matches = process.extract(
+        key, by_length[low:high], scorer=OSA.distance, score_cutoff=max_distance, limit=None
+    )
+    return [(candidate, int(distance)) for candidate, distance, _ in matches if distance]
 
 
 def _length_starts(stems_by_length: list[str]) -> dict[int, int]:

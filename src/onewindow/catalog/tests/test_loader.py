@@ -169,7 +169,7 @@ BAD_FILES: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "bad code",
         lambda d: edit(d / "categories.yaml", "code: business", "code: Business Things"),
-        "catalog/categories.yaml: entry #2: field 'code': must be a lowercase slug",
+        "catalog/categories.yaml: entry #2 (Business Things): field 'code': must be a lowercase slug",
     ),
     (
         "not a list",
@@ -190,7 +190,7 @@ def test_a_bad_file_is_refused_naming_file_entry_and_field_and_loads_nothing(
     catalog_dir: Path, name: str, damage: Callable[[Path], None], message: str
 ) -> None:
     catalog_load_directory(directory=catalog_dir)
-    edit(catalog_dir / "services" / "registry.yaml", "en: Real estate}", "en: Estate, changed}")
+    edit(catalog_dir / "services" / "registry.yaml", "you own.}", "you hold.}")
     before = database_state()
     damage(catalog_dir)
 

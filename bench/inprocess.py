@@ -1,0 +1,334 @@
+"""The in-process half of the benchmark, run by bench/run.py in the benchmark's environment.
+
+    python -m bench.inprocess prepare --static-out PATH [--search-reps N]
+        Render the home page into PATH (the static copy), pick a real service, check the
+        benchmark's URLs, and time the search engine in-process; prints one line
+        "BENCH_JSON {...}".
+    python -m bench.inprocess profile [--path /ka/] [--requests N]
+        cProfile of N requests through Django's test client (DEBUG off), top functions.
+
+Needs DJANGO_SETTINGS_MODULE=bench.settings and the environment bench/run.py sets up (a
+throwaway database holding the catalogue); it never touches the project's own var/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import math
+import os
+import pstats
+import random
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+# Realistic searches: Georgian (with case endings, plurals, several words), English,
+# Georgian typed in Latin letters (national romanisation and the Latin keyboard layout),
+# typos, and words that are not in the catalogue at all.
+SEARCH_QUERIES = [
+    "ამონაწერი",
+    "ამონაწერი საჯარო რეესტრიდან",
+    "პასპორტი",
+    "პასპორტის აღება",
+    "პირადობის მოწმობა",
+    "დაბადების მოწმობა",
+    "ქორწინების რეგისტრაცია",
+    "მართვის მოწმობა",
+    "მშენებლობის ნებართვა",
+    "მიწის ნაკვეთის რეგისტრაცია",
+    "ბიზნესის რეგისტრაცია",
+    "სოციალური დახმარება",
+    "პენსია",
+    "ნასამართლეობის ცნობა",
+    "გადასახადის გადახდა",
+    "ჯარიმები",
+    "საარქივო ცნობა",
+    "passport",
+    "birth certificate",
+    "driving licence",
+    "company registration",
+    "extract from the public registry",
+    "construction permit",
+    "social assistance",
+    "pension",
+    "pay a fine",
+    "criminal record certificate",
+    "amonaweri",
+    "pasporti",
+    "dabadebis mowmoba",
+    "mshenebloba",
+    "sazogadoebrivi reestri",
+    "martvis mowmoba",
+    "amonats'eri",
+    "pasprt",
+    "regstration",
+    "sertificate",
+    "ამონაწრი",
+    "quantum chromodynamics",
+    "ზონა 7",
+]
+# What people type before they finish a word (the suggestion endpoint).
+SUGGEST_INPUTS = [
+    "am",
+    "amonaw",
+    "ამონ",
+    "პასპ",
+    "pas",
+    "pasp",
+    "bir",
+    "birth cer",
+    "dab",
+    "მშენ",
+    "mshen",
+    "reg",
+    "registr",
+    "სოც",
+    "soci",
+    "ნებარ",
+    "drivi",
+    "ცნობ",
+    "pen",
+    "ქორწ",
+]
+SEARCH_TARGET_MS = 5.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    prepare = commands.add_parser("prepare")
+    prepare.add_argument("--static-out", type=Path, required=True)
+    prepare.add_argument("--search-reps", type=int, default=60)
+    prepare.add_argument("--search-seconds", type=float, default=20.0)
+    prepare.add_argument("--ka-query", default="ამონაწერი")
+    prepare.add_argument("--latin-query", default="pasporti")
+    prepare.add_argument("--suggest-query", default="amonaw")
+    profile = commands.add_parser("profile")
+    profile.add_argument("--path", action="append", default=[])
+    profile.add_argument("--requests", type=int, default=300)
+    profile.add_argument("--top", type=int, default=25)
+    arguments = parser.parse_args()
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    django.setup()
+    if arguments.command == "prepare":
+        result = prepare_run(arguments)
+        print("BENCH_JSON " + json.dumps(result, ensure_ascii=False))
+    else:
+        profile_run(arguments.path or ["/ka/"], arguments.requests, arguments.top)
+    return 0
+
+
+# --- prepare -------------------------------------------------------------------------
+
+
+def prepare_run(arguments: argparse.Namespace) -> dict[str, Any]:
+    from django.conf import settings
+
+    from onewindow.catalog import selectors
+    from onewindow.catalog.models import Service, SynonymGroup
+    from onewindow.catalog.search import SearchIndex
+
+    if settings.DEBUG:
+        raise SystemExit("DEBUG is on; the benchmark measures the portal as in production.")
+    _clear_analysis_caches()
+    started = time.perf_counter()
+    snapshot = selectors.catalog()
+    snapshot_ms = (time.perf_counter() - started) * 1000
+
+    real = [service for service in snapshot.services if not service.is_generated]
+    if not real:
+        raise SystemExit("The catalogue holds no services from catalog/*.yaml.")
+    service_code = real[0].code  # the most popular real service
+
+    documents = [selectors._document(service) for service in snapshot.services]
+    synonyms = [tuple(group.terms) for group in SynonymGroup.objects.all()]
+    build = _time_builds(SearchIndex, documents, synonyms)
+
+    client = _client()
+    home = client.get("/ka/")
+    if home.status_code != 200:
+        raise SystemExit(f"GET /ka/ answered {home.status_code}; expected 200.")
+    arguments.static_out.parent.mkdir(parents=True, exist_ok=True)
+    arguments.static_out.write_bytes(home.content)
+
+    index = snapshot.index
+    checks = {
+        "ka_query_hits": len(index.search(arguments.ka_query)),
+        "latin_query_hits": len(index.search(arguments.latin_query)),
+        "suggest_hits": len(index.suggest(arguments.suggest_query)),
+    }
+    timings = _time_search(index, arguments.search_reps, arguments.search_seconds)
+    return {
+        "services": len(snapshot.services),
+        "services_in_database": Service.objects.filter(is_active=True).count(),
+        "services_from_yaml": len(real),
+        "service_code": service_code,
+        "service_title": real[0].title_ka,
+        "home_bytes": len(home.content),
+        "snapshot_build_ms": round(snapshot_ms, 1),
+        "index_build": build,
+        "checks": checks,
+        "search": timings,
+    }
+
+
+def _client() -> Any:
+    from django.test import Client
+
+    return Client(HTTP_HOST="127.0.0.1")
+
+
+def _clear_analysis_caches() -> None:
+    """Forget every word analysed so far, as in a freshly started process."""
+    from onewindow.catalog.search import analysis
+
+    for name in ("word_term", "_query_word"):
+        cached = getattr(analysis, name, None)
+        if cached is not None and hasattr(cached, "cache_clear"):
+            cached.cache_clear()
+
+
+def _time_builds(
+    index_class: Any, documents: list[Any], synonyms: list[tuple[str, ...]]
+) -> dict[str, Any]:
+    """Index build time: once with no word analysed yet (a new process), then rebuilds."""
+    _clear_analysis_caches()
+    started = time.perf_counter_ns()
+    index_class.build(documents, synonyms)
+    first = (time.perf_counter_ns() - started) / 1e6
+    rebuilds = []
+    for _ in range(4):
+        started = time.perf_counter_ns()
+        index_class.build(documents, synonyms)
+        rebuilds.append((time.perf_counter_ns() - started) / 1e6)
+    return {
+        "documents": len(documents),
+        "synonym_groups": len(synonyms),
+        "first_ms": round(first, 1),
+        "rebuild_median_ms": round(sorted(rebuilds)[len(rebuilds) // 2], 1),
+    }
+
+
+def _time_search(index: Any, reps: int, seconds: float) -> dict[str, Any]:
+    ranked = getattr(index, "_ranked", None)
+    clear_query_cache = getattr(ranked, "cache_clear", None)
+    if clear_query_cache is None:
+        # No known way to bypass the query cache: time only first calls, on fresh indexes.
+        return {"method": "no query cache bypass found; not measured"}
+
+    def clear_all() -> None:
+        clear_query_cache()
+        _clear_analysis_caches()
+
+    for query in SEARCH_QUERIES:  # warm the per-word analysis as a running process has
+        index.search(query)
+    search = _time_calls(index.search, SEARCH_QUERIES, reps, seconds * 0.6, clear_query_cache)
+    cold = _time_calls(index.search, SEARCH_QUERIES, max(1, reps // 3), seconds * 0.2, clear_all)
+    suggest = _time_calls(index.suggest, SUGGEST_INPUTS, reps, seconds * 0.2, clear_query_cache)
+    return {
+        "method": "index.search(q) timed with perf_counter_ns right after "
+        "index._ranked.cache_clear() (the per-index LRU of ranked queries); the per-word "
+        "analysis caches stay warm, as in a running process",
+        "target_ms": SEARCH_TARGET_MS,
+        "search": search,
+        "search_all_caches_cold": cold,
+        "suggest": suggest,
+        "hits": {query: len(index.search(query)) for query in SEARCH_QUERIES},
+    }
+
+
+def _time_calls(
+    function: Callable[[str], object],
+    inputs: Iterable[str],
+    reps: int,
+    seconds: float,
+    before: Callable[[], None],
+) -> dict[str, Any]:
+    """Call `function` on every input, `reps` times in shuffled orders (or until `seconds`
+    have passed); `before` runs untimed ahead of each call."""
+    order = list(inputs)
+    by_input: dict[str, list[int]] = {text: [] for text in order}
+    samples: list[int] = []
+    rng = random.Random(20240601)
+    deadline = time.perf_counter() + seconds
+    done = 0
+    for _ in range(reps):
+        rng.shuffle(order)
+        for text in order:
+            before()
+            started = time.perf_counter_ns()
+            function(text)
+            elapsed = time.perf_counter_ns() - started
+            samples.append(elapsed)
+            by_input[text].append(elapsed)
+        done += 1
+        if time.perf_counter() > deadline:
+            break
+    samples.sort()
+    slowest = sorted(
+        ((_percentile(sorted(times), 50), text) for text, times in by_input.items()),
+        reverse=True,
+    )[:5]
+    return {
+        "inputs": len(by_input),
+        "repetitions": done,
+        "samples": len(samples),
+        "p50_ms": round(_percentile(samples, 50) / 1e6, 3),
+        "p99_ms": round(_percentile(samples, 99) / 1e6, 3),
+        "max_ms": round(samples[-1] / 1e6, 3),
+        "slowest_median_ms": {text: round(value / 1e6, 3) for value, text in slowest},
+    }
+
+
+def _percentile(ordered: list[int], percent: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    rank = max(1, math.ceil(percent / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+# --- profile -------------------------------------------------------------------------
+
+
+def profile_run(paths: list[str], requests: int, top: int) -> None:
+    client = _client()
+    for path in paths:
+        for _ in range(20):  # warm up: catalogue snapshot, templates, translations
+            response = client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"GET {path} answered {response.status_code}; expected 200.")
+        started = time.perf_counter()
+        for _ in range(requests):
+            client.get(path)
+        plain_ms = (time.perf_counter() - started) * 1000 / requests
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(requests):
+            client.get(path)
+        profiler.disable()
+        print(f"\n=== GET {path}: {plain_ms:.2f} ms per request through the test client ===")
+        for order in ("cumulative", "tottime"):
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats(order).print_stats(top)
+            print(f"--- sorted by {order} ---")
+            print(_trim_stats(out.getvalue()))
+
+
+def _trim_stats(text: str) -> str:
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if line.lstrip().startswith("ncalls"):
+            return "\n".join(lines[number - 1 :])
+    return text
+
+
+if __name__ == "__main__":
+    sys.exit(main())

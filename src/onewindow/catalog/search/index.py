@@ -1,0 +1,318 @@
+"""The catalogue's search index: built once from the services, then searched in memory.
+
+Ranking, in order: documents matching more of the query's words first; then the title
+match (the whole title, the title's beginning, every word somewhere in a title); then
+relevance (how well and where each word matched); then popularity.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeAlias
+
+from .analysis import (
+    LANGUAGES,
+    Language,
+    QueryWord,
+    Term,
+    normalise,
+    query_words,
+    text_terms,
+    word_term,
+    words,
+)
+from .matching import TermKey, WordMatches, match_word
+from .vocabulary import Vocabulary, VocabularyBuilder
+
+# How much a word counts where it is found: title ≫ keywords, synonyms > summary >
+# category and agency names > description.
+TITLE_WEIGHT = 10.0
+KEYWORD_WEIGHT = 6.0
+SUMMARY_WEIGHT = 3.0
+CATEGORY_WEIGHT = 1.5
+AGENCY_WEIGHT = 1.5
+DESCRIPTION_WEIGHT = 1.0
+# A synonym counts a little less than the word it stands for, and never above a keyword.
+SYNONYM_FACTOR = 0.9
+# A plural, old-plural or syncopated reading of a word is less sure than its stem.
+VARIANT_FACTOR = 0.85
+
+_CACHED_QUERIES = 4096
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """What the index knows of one service, in both languages."""
+
+    code: str
+    title_ka: str
+    title_en: str
+    summary_ka: str
+    summary_en: str
+    description_ka: str
+    description_en: str
+    keywords_ka: tuple[str, ...]
+    keywords_en: tuple[str, ...]
+    categories_ka: tuple[str, ...]
+    categories_en: tuple[str, ...]
+    agency_ka: str
+    agency_en: str
+    popularity: int = 0
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One service found: its code, its score (higher is better), and whether every
+    word of the query matched in one of its titles (or a synonym of a title word)."""
+
+    code: str
+    score: float
+    title_match: bool
+
+
+class TitleMatch:
+    """How well a document's title answers the query, best last."""
+
+    NONE = 0
+    ALL_WORDS = 1  # every query word is somewhere in a title
+    BEGINNING = 2  # the title begins with the query
+    WHOLE = 3  # the title is the query
+
+
+@dataclass(frozen=True, slots=True)
+class _Title:
+    """A title as the sequence of its terms (each with its variants)."""
+
+    terms: tuple[frozenset[TermKey], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    code: str
+    popularity: int
+    titles: tuple[_Title, ...]
+
+
+class SearchIndex:
+    """An immutable in-memory index of the catalogue; rebuild it when the catalogue changes."""
+
+    def __init__(
+        self, entries: tuple[_Entry, ...], vocabularies: dict[Language, Vocabulary]
+    ) -> None:
+        self._entries = entries
+        self._vocabularies = vocabularies
+        self._ranked = lru_cache(maxsize=_CACHED_QUERIES)(self._rank)
+
+    @classmethod
+    def build(
+        cls, documents: Iterable[SearchDocument], synonyms: Iterable[Sequence[str]] = ()
+    ) -> SearchIndex:
+        """Index `documents`; each group of `synonyms` lists words or phrases meaning the same."""
+        phrases = _synonym_phrases(synonyms)
+        documents_terms: list[_DocumentTerms] = []
+        entries: list[_Entry] = []
+        written: Counter[str] = Counter()
+        for document in documents:
+            fields = _fields(document)
+            terms = _DocumentTerms()
+            for field in fields:
+                written.update(field.words)
+                stems = terms.add(field.terms(unique=True), field.weight, is_title=field.is_title)
+                if not phrases.keys().isdisjoint(stems):
+                    for others, weight in _synonyms_in(field, phrases):
+                        terms.add(others, weight, is_title=field.is_title)
+            documents_terms.append(terms)
+            titles = tuple(_title(field.terms()) for field in fields if field.is_title)
+            entries.append(_Entry(document.code, document.popularity, titles))
+        vocabularies = {
+            language: _vocabulary(language, documents_terms, written) for language in LANGUAGES
+        }
+        return cls(tuple(entries), vocabularies)
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """Services for `query`, best first; none for a blank query."""
+        return list(self._ranked(normalise(query), False, limit))
+
+    def suggest(self, query: str, limit: int = 8) -> list[str]:
+        """Codes of the services to offer while the user types (the last word may be partial)."""
+        return [hit.code for hit in self._ranked(normalise(query), True, limit)]
+
+    def spelling_suggestions(self, query: str, limit: int = 3) -> list[str]:
+        """Queries close to `query` made of real words (for "did you mean"), in its script."""
+        from .spelling import corrected_queries
+
+        return corrected_queries(self, normalise(query), limit)
+
+    # Shared with spelling suggestions.
+    def vocabulary(self, language: Language) -> Vocabulary:
+        return self._vocabularies[language]
+
+    def word_matches(self, word: QueryWord, *, partial: bool = False) -> WordMatches:
+        return match_word(self._vocabularies, word, partial=partial)
+
+    def _rank(self, query: str, partial: bool, limit: int) -> tuple[SearchHit, ...]:
+        found = query_words(query)
+        if not found or limit <= 0:
+            return ()
+        last = len(found) - 1
+        matched = [
+            self.word_matches(word, partial=partial and i == last) for i, word in enumerate(found)
+        ]
+        scores = _relevance(matched)
+        hits = [
+            self._hit(number, count, relevance, matched)
+            for number, (count, relevance) in scores.items()
+        ]
+        hits.sort(
+            key=lambda item: (-item[0].score, -self._entries[item[1]].popularity, item[0].code)
+        )
+        return tuple(hit for hit, _ in hits[:limit])
+
+    def _hit(
+        self, number: int, count: int, relevance: float, matched: list[WordMatches]
+    ) -> tuple[SearchHit, int]:
+        entry = self._entries[number]
+        title_match, coverage = TitleMatch.NONE, 0.0
+        if count == len(matched) and all(number in word.title_documents for word in matched):
+            title_match, coverage = _title_match(entry.titles, matched)
+        average = relevance / len(matched)
+        score = 1000.0 * count + 100.0 * title_match + min(99.0, average + 10.0 * coverage)
+        hit = SearchHit(entry.code, round(score, 4), title_match >= TitleMatch.ALL_WORDS)
+        return hit, number
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    weight: float
+    is_title: bool
+    words: tuple[str, ...]  # lowercase, as written
+
+    def terms(self, *, unique: bool = False) -> list[Term]:
+        found = dict.fromkeys(self.words) if unique else self.words
+        return [term for word in found if (term := word_term(word)) is not None]
+
+
+def _fields(document: SearchDocument) -> list[_Field]:
+    def field(weight: float, text: str, *, is_title: bool = False) -> _Field:
+        return _Field(weight, is_title, tuple(words(text.lower())))
+
+    return [
+        field(TITLE_WEIGHT, document.title_ka, is_title=True),
+        field(TITLE_WEIGHT, document.title_en, is_title=True),
+        *(field(KEYWORD_WEIGHT, keyword) for keyword in document.keywords_ka),
+        *(field(KEYWORD_WEIGHT, keyword) for keyword in document.keywords_en),
+        field(SUMMARY_WEIGHT, document.summary_ka),
+        field(SUMMARY_WEIGHT, document.summary_en),
+        *(field(CATEGORY_WEIGHT, name) for name in document.categories_ka),
+        *(field(CATEGORY_WEIGHT, name) for name in document.categories_en),
+        field(AGENCY_WEIGHT, document.agency_ka),
+        field(AGENCY_WEIGHT, document.agency_en),
+        field(DESCRIPTION_WEIGHT, document.description_ka),
+        field(DESCRIPTION_WEIGHT, document.description_en),
+    ]
+
+
+class _DocumentTerms:
+    """The terms of one document, each with the weight of the best field it is in."""
+
+    def __init__(self) -> None:
+        self.weights: dict[Language, dict[str, float]] = {lang: {} for lang in LANGUAGES}
+        self.titled: dict[Language, set[str]] = {lang: set() for lang in LANGUAGES}
+
+    def add(self, terms: Iterable[Term], weight: float, *, is_title: bool) -> set[str]:
+        """Add `terms` found in a field of `weight`; gives their stems."""
+        variant_weight = weight * VARIANT_FACTOR
+        stems: set[str] = set()
+        for term in terms:
+            weights = self.weights[term.language]
+            stems.add(term.stem)
+            if weight > weights.get(term.stem, 0.0):
+                weights[term.stem] = weight
+            for variant in term.variants:
+                if variant_weight > weights.get(variant, 0.0):
+                    weights[variant] = variant_weight
+            if is_title:
+                self.titled[term.language].update((term.stem, *term.variants))
+        return stems
+
+
+def _vocabulary(
+    language: Language, documents_terms: list[_DocumentTerms], written: Counter[str]
+) -> Vocabulary:
+    builder = VocabularyBuilder()
+    for number, terms in enumerate(documents_terms):
+        builder.add_document(number, terms.weights[language], terms.titled[language])
+    for word, count in written.items():
+        term = word_term(word)
+        if term is not None and term.language == language:
+            builder.add_word(term.surface, term.stem, word, count)
+    return builder.build(len(documents_terms))
+
+
+def _title(terms: list[Term]) -> _Title:
+    return _Title(
+        tuple(
+            frozenset((term.language, stem) for stem in (term.stem, *term.variants))
+            for term in terms
+        )
+    )
+
+
+# Synonym phrases by the stem of their first word: each phrase as the keys of its terms,
+# with the terms of the other members of its group.
+_SynonymPhrases: TypeAlias = dict[str, list[tuple[tuple[TermKey, ...], list[Term]]]]
+
+
+def _synonym_phrases(synonyms: Iterable[Sequence[str]]) -> _SynonymPhrases:
+    phrases_by_first: _SynonymPhrases = {}
+    for group in synonyms:
+        members = [terms for member in group if (terms := text_terms(member))]
+        for member in members:
+            others = [term for other in members if other is not member for term in other]
+            phrase = tuple((term.language, term.stem) for term in member)
+            phrases_by_first.setdefault(phrase[0][1], []).append((phrase, others))
+    return phrases_by_first
+
+
+def _synonyms_in(field: _Field, phrases: _SynonymPhrases) -> Iterator[tuple[list[Term], float]]:
+    """For each synonym phrase in `field` (its words in order), the other members' terms
+    and the weight they get: a little less than the field's, never above a keyword's."""
+    weight = min(KEYWORD_WEIGHT, field.weight * SYNONYM_FACTOR)
+    keys = [(term.language, term.stem) for term in field.terms()]
+    for position, (_, stem) in enumerate(keys):
+        for phrase, others in phrases.get(stem, ()):
+            if tuple(keys[position : position + len(phrase)]) == phrase:
+                yield others, weight
+
+
+def _relevance(matched: list[WordMatches]) -> dict[int, tuple[int, float]]:
+    """For each document found: how many query words it matches, and how well in sum."""
+    totals: dict[int, tuple[int, float]] = {}
+    for word in matched:
+        for number, score in word.scores.items():
+            count, relevance = totals.get(number, (0, 0.0))
+            totals[number] = (count + 1, relevance + score)
+    return totals
+
+
+def _title_match(titles: tuple[_Title, ...], matched: list[WordMatches]) -> tuple[int, float]:
+    """The best title match of a document whose titles hold every query word, and the
+    share of that title's words the query covers."""
+    best, best_coverage = TitleMatch.ALL_WORDS, 0.0
+    found = frozenset().union(*(word.strong_terms for word in matched))
+    for title in titles:
+        if not title.terms:
+            continue
+        in_order = len(title.terms) >= len(matched) and all(
+            terms & word.strong_terms for terms, word in zip(title.terms, matched, strict=False)
+        )
+        kind = TitleMatch.ALL_WORDS
+        if in_order:
+            kind = TitleMatch.WHOLE if len(title.terms) == len(matched) else TitleMatch.BEGINNING
+        coverage = sum(1 for terms in title.terms if terms & found) / len(title.terms)
+        if (kind, coverage) > (best, best_coverage):
+            best, best_coverage = kind, coverage
+    return best, best_coverage
