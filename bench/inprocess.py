@@ -106,7 +106,7 @@ def main() -> int:
     prepare.add_argument("--search-reps", type=int, default=60)
     prepare.add_argument("--search-seconds", type=float, default=20.0)
     prepare.add_argument("--ka-query", default="ამონაწერი")
-    prepare.add_argument("--latin-query", default="pasporti")
+    prepare.add_argument("--latin-query", default="amonaweri")
     prepare.add_argument("--suggest-query", default="amonaw")
     profile = commands.add_parser("profile")
     profile.add_argument("--path", action="append", default=[])

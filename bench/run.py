@@ -76,15 +76,27 @@ def main() -> int:
     server: subprocess.Popen[bytes] | None = None
     try:
         environment = _environment(workdir)
-        catalogue = _prepare_database(environment, workdir)
+        catalogue = _prepare_database(environment, options.services)
         inprocess = _prepare_inprocess(environment, workdir, options)
         if options.profile:
-            _run_module(environment, ["profile", "--path", "/ka/", "--path",
-                                      f"/ka/services/{inprocess['service_code']}/"],
-                        timeout=300, echo=True)
+            _run_module(
+                environment,
+                [
+                    "profile",
+                    "--path",
+                    "/ka/",
+                    "--path",
+                    f"/ka/services/{inprocess['service_code']}/",
+                ],
+                timeout=300,
+                echo=True,
+            )
         endpoints = _endpoints(inprocess["service_code"], options)
         port = _free_port()
+        step = _Step("server")
         server, command, stack = _start_server(environment, workdir, port, options.workers)
+        _wait_until_healthy(server, port, workdir)
+        step.done(f"{stack}, {options.workers} workers, port {port}")
         base = f"http://127.0.0.1:{port}"
         served = _check_endpoints(base, endpoints)
         rounds = _measure(wrk, base, endpoints, options, server, workdir)
@@ -114,10 +126,12 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=1, help="warm-up seconds per endpoint")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
-    parser.add_argument("--services", type=int, default=TOTAL_SERVICES)
+    parser.add_argument(
+        "--services", type=int, default=TOTAL_SERVICES, help="services in all (YAML + generated)"
+    )
     parser.add_argument("--search-reps", type=int, default=60)
     parser.add_argument("--ka-query", default="ამონაწერი")
-    parser.add_argument("--latin-query", default="pasporti")
+    parser.add_argument("--latin-query", default="amonaweri")
     parser.add_argument("--suggest-query", default="amonaw")
     parser.add_argument(
         "--profile", action="store_true", help="also print a cProfile of the home and service pages"
@@ -167,8 +181,13 @@ def _manage(environment: dict[str, str], *arguments: str, timeout: int = 180) ->
 def _run(command: list[str], environment: dict[str, str], timeout: int) -> str:
     try:
         completed = subprocess.run(
-            command, cwd=ROOT, env=environment, capture_output=True, text=True,
-            timeout=timeout, check=False,
+            command,
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
     except subprocess.TimeoutExpired as error:
         raise BenchError(f"`{' '.join(command[1:])}` took over {timeout} s") from error
@@ -180,7 +199,7 @@ def _run(command: list[str], environment: dict[str, str], timeout: int) -> str:
     return completed.stdout
 
 
-def _prepare_database(environment: dict[str, str], workdir: Path) -> dict[str, Any]:
+def _prepare_database(environment: dict[str, str], total: int) -> dict[str, Any]:
     step = _Step("database")
     _manage(environment, "migrate", "--no-input", "-v", "0")
     checked = _manage(environment, "load_catalog", "--check")
@@ -188,7 +207,7 @@ def _prepare_database(environment: dict[str, str], workdir: Path) -> dict[str, A
     if found is None:
         raise BenchError(f"cannot read the number of services from: {checked.strip()}")
     from_yaml = int(found.group(1))
-    generate = max(0, TOTAL_SERVICES - from_yaml)
+    generate = max(0, total - from_yaml)
     loaded = _manage(environment, "load_catalog", "--generate", str(generate))
     _manage(environment, "collectstatic", "--no-input", "-v", "0")
     step.done(f"{from_yaml} services from YAML + {generate} generated; static files collected")
@@ -225,11 +244,17 @@ def _prepare_inprocess(
     output = _run_module(
         environment,
         [
-            "prepare", "--static-out", str(static_out),
-            "--search-reps", str(options.search_reps),
-            "--ka-query", options.ka_query,
-            "--latin-query", options.latin_query,
-            "--suggest-query", options.suggest_query,
+            "prepare",
+            "--static-out",
+            str(static_out),
+            "--search-reps",
+            str(options.search_reps),
+            "--ka-query",
+            options.ka_query,
+            "--latin-query",
+            options.latin_query,
+            "--suggest-query",
+            options.suggest_query,
         ],
         timeout=240,
     )
@@ -260,64 +285,108 @@ def _server_command(port: int, workers: int) -> tuple[list[str], str]:
     """gunicorn with uvicorn's worker when both are importable, else uvicorn --workers."""
     probe = subprocess.run(
         [sys.executable, "-W", "ignore", "-c", "import gunicorn, uvicorn.workers"],
-        capture_output=True, timeout=60, check=False,
+        capture_output=True,
+        timeout=60,
+        check=False,
     )
     if probe.returncode == 0:
         return [
-            sys.executable, "-W", "ignore::DeprecationWarning", "-m", "gunicorn",
-            "--worker-class", "uvicorn.workers.UvicornWorker",
-            "--workers", str(workers),
-            "--bind", f"127.0.0.1:{port}",
+            sys.executable,
+            "-W",
+            "ignore::DeprecationWarning",
+            "-m",
+            "gunicorn",
+            "--worker-class",
+            "uvicorn.workers.UvicornWorker",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
             "--no-control-socket",  # gunicorn 27 would otherwise share ~/.gunicorn/gunicorn.ctl
-            "--graceful-timeout", "5",
-            "--timeout", "60",
-            "--log-level", "warning",
+            "--graceful-timeout",
+            "5",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
             "onewindow.config.asgi:application",
         ], "gunicorn + uvicorn.workers.UvicornWorker"
     return [
-        sys.executable, "-m", "uvicorn", "onewindow.config.asgi:application",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "onewindow.config.asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--lifespan",
+        "off",
+        "--no-access-log",
+        "--log-level",
+        "warning",
     ], "uvicorn --workers"
 
 
 def _start_server(
     environment: dict[str, str], workdir: Path, port: int, workers: int
 ) -> tuple[subprocess.Popen[bytes], list[str], str]:
-    step = _Step("server")
     command, stack = _server_command(port, workers)
-    log = (workdir / "server.log").open("wb")
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL, start_new_session=True,  # its own process group
-    )
-    log.close()
+    with (workdir / "server.log").open("wb") as log:
+        server = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, stopped as a whole
+        )
+    return server, command, stack
+
+
+def _wait_until_healthy(server: subprocess.Popen[bytes], port: int, workdir: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise BenchError(f"the server exited ({server.returncode}):\n{_log_tail(workdir)}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    step.done(f"{stack}, {workers} workers, port {port}")
-                    return server, command, stack
+        if _healthy(f"http://127.0.0.1:{port}/healthz"):
+            return
         time.sleep(0.3)
-    _stop_server(server)
     raise BenchError(f"/healthz did not answer within 60 s:\n{_log_tail(workdir)}")
 
 
+def _healthy(url: str) -> bool:
+    try:
+        with _open(url, timeout=2) as answer:
+            return bool(answer.status == 200)
+    except OSError:
+        return False
+
+
 def _stop_server(server: subprocess.Popen[bytes]) -> None:
-    """Stop the server's whole process group: TERM, then KILL after 10 s."""
-    if server.poll() is not None:
-        return
+    """Stop the server's whole process group (master and workers): TERM, then KILL."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(server.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        server.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while _group_alive(server.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)  # whatever is left of the group
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        server.wait(timeout=5)
+
+
+def _group_alive(group: int) -> bool:
     try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _log_tail(workdir: Path) -> str:
@@ -354,13 +423,19 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def _open(url: str, timeout: float) -> Any:
+    """GET `url` (http only, redirects not followed: a 3xx raises HTTPError)."""
+    if not url.startswith("http://127.0.0.1:"):
+        raise BenchError(f"not a loopback URL: {url}")
+    return urllib.request.build_opener(_NoRedirect).open(url, timeout=timeout)
+
+
 def _check_endpoints(base: str, endpoints: list[Endpoint]) -> dict[str, dict[str, Any]]:
     """Every URL must answer 200 itself (not through a redirect) before it is measured."""
-    opener = urllib.request.build_opener(_NoRedirect)
     served: dict[str, dict[str, Any]] = {}
     for endpoint in endpoints:
         try:
-            with opener.open(base + endpoint.path, timeout=30) as answer:
+            with _open(base + endpoint.path, timeout=30) as answer:
                 body = answer.read()
                 served[endpoint.key] = {
                     "status": answer.status,
@@ -378,8 +453,18 @@ def _check_endpoints(base: str, endpoints: list[Endpoint]) -> dict[str, dict[str
 
 def _wrk(wrk: str, url: str, seconds: int, connections: int) -> dict[str, Any]:
     command = [
-        wrk, "--threads", "1", "--connections", str(connections), "--duration", f"{seconds}s",
-        "--timeout", "10s", "--script", str(LUA_SCRIPT), url,
+        wrk,
+        "--threads",
+        "1",
+        "--connections",
+        str(connections),
+        "--duration",
+        f"{seconds}s",
+        "--timeout",
+        "10s",
+        "--script",
+        str(LUA_SCRIPT),
+        url,
     ]
     try:
         completed = subprocess.run(
@@ -443,11 +528,10 @@ def _report(
     rows = []
     for endpoint in endpoints:
         runs = [measured[endpoint.key] for measured in rounds]
-        ratios = [
-            measured[endpoint.key]["rps"] / measured["hello"]["rps"] for measured in rounds
-        ]
-        failures = sum(
-            run["non200"] + sum(run["errors"].values()) for run in runs
+        ratios = [measured[endpoint.key]["rps"] / measured["hello"]["rps"] for measured in rounds]
+        failures = sum(  # wrk's "status" errors are non-2xx/3xx, already among the non-200
+            run["non200"] + sum(n for kind, n in run["errors"].items() if kind != "status")
+            for run in runs
         )
         ratio = statistics.median(ratios)
         if failures:
@@ -471,9 +555,13 @@ def _report(
                 "requests": sum(run["requests"] for run in runs),
                 "response_bytes": served[endpoint.key]["bytes"],
                 "rounds": [
-                    {"rps": round(run["rps"], 1), "p50_ms": run["p50_us"] / 1000,
-                     "p99_ms": run["p99_us"] / 1000, "non200": run["non200"],
-                     "errors": run["errors"]}
+                    {
+                        "rps": round(run["rps"], 1),
+                        "p50_ms": run["p50_us"] / 1000,
+                        "p99_ms": run["p99_us"] / 1000,
+                        "non200": run["non200"],
+                        "errors": run["errors"],
+                    }
                     for run in runs
                 ],
             }
@@ -553,8 +641,10 @@ def _print_report(report: dict[str, Any]) -> None:
         ):
             timing = search[key]
             verdict = "pass" if timing["p99_ms"] <= SEARCH_TARGET_MS else "FAIL"
-            target = f"target p99 ≤ {SEARCH_TARGET_MS:g} ms: {verdict}" if key != "suggest" else (
-                "(no target)"
+            target = (
+                f"target p99 ≤ {SEARCH_TARGET_MS:g} ms: {verdict}"
+                if key != "suggest"
+                else ("(no target)")
             )
             print(
                 f"  {label:<31} p50 {timing['p50_ms']:.3f} ms, p99 {timing['p99_ms']:.3f} ms, "

@@ -178,21 +178,30 @@ export function initSuggest(input) {
     announce(message.replace("{count}", String(items.length)).replace("%n", String(items.length)));
   }
 
-  async function fetchSuggestions(query) {
+  function cancelPending() {
+    window.clearTimeout(timer);
+    timer = 0;
     if (controller) controller.abort();
-    controller = new AbortController();
+    controller = null;
+  }
+
+  async function fetchSuggestions(query) {
+    timer = 0;
+    if (controller) controller.abort();
+    const current = new AbortController();
+    controller = current;
     const url = new URL(endpoint.href);
     url.searchParams.set("q", query);
     try {
       const response = await fetch(url.href, {
-        signal: controller.signal,
+        signal: current.signal,
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       });
       if (!response.ok) throw new Error(`suggest: HTTP ${response.status}`);
       const data = await response.json();
       // Only the answer to what is in the field now counts.
-      if (input.value.trim() !== query) return;
+      if (current.signal.aborted || input.value.trim() !== query) return;
       const items = Array.isArray(data.suggestions) ? data.suggestions : [];
       render(
         items
@@ -204,16 +213,17 @@ export function initSuggest(input) {
       // The form still works: say nothing and leave the list closed.
       suggestions = [];
       close();
+    } finally {
+      if (controller === current) controller = null;
     }
   }
 
   function onInput() {
     const query = input.value.trim();
-    window.clearTimeout(timer);
     if (query === lastQuery) return;
     lastQuery = query;
+    cancelPending();
     if (query.length < MIN_CHARS) {
-      if (controller) controller.abort();
       suggestions = [];
       listbox.replaceChildren();
       close();
@@ -253,8 +263,16 @@ export function initSuggest(input) {
         }
         break;
       case "Escape":
-        if (expanded) {
+        // Dismiss the list, and any answer still on its way, keeping the text.
+        // (Escape with nothing to dismiss keeps the browser's own behaviour.)
+        if (expanded || timer || controller) {
           event.preventDefault();
+          if (timer || controller) {
+            // The list on hand answers an older text: forget it.
+            cancelPending();
+            suggestions = [];
+            lastQuery = null;
+          }
           close();
         }
         break;

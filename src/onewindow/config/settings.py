@@ -161,8 +161,6 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 365 * 24 * 3600 if PRODUCTION else 60
-# Outside production, serve straight from the source folders (no collectstatic needed).
-WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- Security --------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

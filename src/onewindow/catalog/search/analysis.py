@@ -110,6 +110,14 @@ _OLD_PLURAL = "თა"  # genitive plural of official names: მეწარმ�
 _TRUNCATED_VOWELS = "აე"  # ქონება → ქონების, მეწარმე → მეწარმის
 _SYNCOPE = re.compile("([აეო])([რლნმ])$")  # საზღვარი → საზღვრის, ქვეყანა → ქვეყნის
 _MIN_STEM = 3
+# English derivations Snowball does not bring back to their base: (suffix, base ending).
+_ENGLISH_DERIVATIONS = (
+    ("ification", "ify"),
+    ("stration", "ster"),
+    ("ature", ""),
+    ("ment", ""),
+    ("ship", ""),
+)
 
 _english = snowballstemmer.stemmer("english")
 
@@ -131,9 +139,9 @@ def text_terms(text: str) -> list[Term]:
 
 @lru_cache(maxsize=1 << 17)
 def word_term(word: str) -> Term | None:
-    """The index term of one word, or None for a stopword."""
+    """The index term of one word, or None for a stopword or a single letter."""
     lowered = word.lower()
-    if lowered in _STOPWORDS:
+    if lowered in _STOPWORDS or (len(lowered) == 1 and not lowered.isdigit()):
         return None
     if _GEORGIAN_LETTER.search(lowered):
         return georgian_term(lowered)
@@ -142,7 +150,7 @@ def word_term(word: str) -> Term | None:
 
 def query_words(query: str) -> list[QueryWord]:
     """The words of a query with their readings; stopwords are left out."""
-    found = [word for word in words(query) if word.lower() not in _STOPWORDS]
+    found = [word for word in words(query) if word_term(word) is not None]
     return [_query_word(word) for word in found]
 
 
@@ -175,7 +183,22 @@ def _query_word(word: str) -> QueryWord:
 
 def english_term(word: str) -> Term:
     plain = _strip_apostrophes(word.lower())
-    return Term(ENGLISH, _english.stemWord(plain), (), plain, plain)
+    stem = _english.stemWord(plain)
+    return Term(ENGLISH, stem, _english_variants(plain, stem), plain, plain)
+
+
+def _english_variants(word: str, stem: str) -> tuple[str, ...]:
+    """The stem of the word a derivation comes from, where Snowball leaves them apart:
+    registration → register, notification → notify, signature → sign, payment → pay."""
+    for suffix, replacement in _ENGLISH_DERIVATIONS:
+        base = word[: -len(suffix)]
+        if word.endswith(suffix) and len(base) >= _MIN_STEM:
+            bases = [base + replacement]
+            if not replacement:  # the base may have lost a silent e: replac(e)-ment
+                bases.append(base + "e")
+            stems = (_english.stemWord(candidate) for candidate in bases)
+            return tuple(dict.fromkeys(variant for variant in stems if variant != stem))
+    return ()
 
 
 def georgian_term(word: str, *, typed: str | None = None) -> Term:

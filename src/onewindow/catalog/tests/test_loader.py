@@ -138,7 +138,9 @@ BAD_FILES: list[tuple[str, Callable[[Path], None], str]] = [
     ),
     (
         "duplicate code",
-        lambda d: edit(d / "services" / "registry.yaml", "code: registry-extract", "code: real-estate"),
+        lambda d: edit(
+            d / "services" / "registry.yaml", "code: registry-extract", "code: real-estate"
+        ),
         "entry #2 (real-estate): field 'code': is also used in catalog/services/registry.yaml",
     ),
     (
@@ -217,7 +219,7 @@ def test_the_command_reports_problems_and_exits_with_an_error(catalog_dir: Path)
 def test_the_real_catalogue_is_valid_and_names_every_service_of_the_sources() -> None:
     data = read_catalog(REAL)
     titles = {service.title.ka for service in data.services}
-    seed = (Path(__file__).resolve().parents[5] / "shared" / "seeds" / "000_e86c815e9ea55a35.txt")
+    seed = Path(__file__).resolve().parents[5] / "shared" / "seeds" / "000_e86c815e9ea55a35.txt"
     bullets = [
         line.strip().lstrip("•").strip().rstrip(";.").strip()
         for line in seed.read_text(encoding="utf-8").splitlines()

@@ -12,6 +12,7 @@ from onewindow.catalog.search.translit import (
     latin_to_georgian,
 )
 
+
 @pytest.fixture(autouse=True)
 def _fresh_catalog_copy() -> Iterator[None]:
     """Replaces the project-wide fixture of this name: no catalogue copy, no Django here."""
