@@ -38,7 +38,7 @@ def _value(lines: list[str], prefix: str) -> str:
     for line in lines:
         if line.startswith(prefix):
             inside = True
-            collected.append(line[len(prefix):].strip().strip('"'))
+            collected.append(line[len(prefix) :].strip().strip('"'))
         elif inside and line.startswith('"'):
             collected.append(line.strip().strip('"'))
         elif inside:

@@ -21,8 +21,14 @@ from playwright.sync_api import Browser, Page, sync_playwright
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
@@ -61,14 +67,31 @@ def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     var_dir = tmp_path_factory.mktemp("portal-var")
     env = _portal_env(var_dir)
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--no-input", "-v", "0"], ["load_catalog"],
-                    ["collectstatic", "--no-input", "-v", "0"]):
+    for command in (
+        ["migrate", "--no-input", "-v", "0"],
+        ["load_catalog"],
+        ["collectstatic", "--no-input", "-v", "0"],
+    ):
         subprocess.run(manage + command, env=env, cwd=ROOT, check=True, timeout=300)
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "onewindow.config.asgi:application",
-         "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off", "--log-level", "warning"],
-        env=env, cwd=ROOT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "onewindow.config.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--lifespan",
+            "off",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:

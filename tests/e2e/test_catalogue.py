@@ -139,9 +139,11 @@ def test_a_page_of_the_catalogue_fits_the_50_kb_budget(page: Page) -> None:
     urls: list[str] = []
     page.on(
         "request",
-        lambda request: urls.append(request.url)
-        if request.resource_type in {"document", "stylesheet", "script"}
-        else None,
+        lambda request: (
+            urls.append(request.url)
+            if request.resource_type in {"document", "stylesheet", "script"}
+            else None
+        ),
     )
     page.goto("/ka/categories/business/")
     page.wait_for_load_state("networkidle")

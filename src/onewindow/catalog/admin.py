@@ -37,14 +37,34 @@ class ServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = ["updated_at"]
     fieldsets = [
         (None, {"fields": ["code", "kind", "audience", "provider", "popularity", "is_active"]}),
-        ("ქართული / Georgian", {"fields": [
-            "title_ka", "summary_ka", "description_ka", "fee_note_ka",
-            "documents_ka", "steps_ka", "keywords_ka",
-        ]}),
-        ("English", {"fields": [
-            "title_en", "summary_en", "description_en", "fee_note_en",
-            "documents_en", "steps_en", "keywords_en",
-        ]}),
+        (
+            "ქართული / Georgian",
+            {
+                "fields": [
+                    "title_ka",
+                    "summary_ka",
+                    "description_ka",
+                    "fee_note_ka",
+                    "documents_ka",
+                    "steps_ka",
+                    "keywords_ka",
+                ]
+            },
+        ),
+        (
+            "English",
+            {
+                "fields": [
+                    "title_en",
+                    "summary_en",
+                    "description_en",
+                    "fee_note_en",
+                    "documents_en",
+                    "steps_en",
+                    "keywords_en",
+                ]
+            },
+        ),
         ("Fee and deadline", {"fields": ["fee_gel", "deadline_working_days"]}),
         ("Record", {"fields": ["is_generated", "updated_at"]}),
     ]

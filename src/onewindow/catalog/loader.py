@@ -214,14 +214,14 @@ class _Entry:
         if value is None:
             return None, Text("", "")
         if not isinstance(value, dict) or "amount" not in value:
-            self.problem("fee", "must have an amount in GEL, e.g. {amount: \"10.00\"}")
+            self.problem("fee", 'must have an amount in GEL, e.g. {amount: "10.00"}')
             return None, Text("", "")
         try:
             amount = Decimal(str(value["amount"]))
         except InvalidOperation:
             amount = Decimal(-1)
         if not amount.is_finite() or amount < 0 or amount >= Decimal("100000000"):
-            self.problem("fee.amount", "must be an amount in GEL, e.g. \"10.00\"")
+            self.problem("fee.amount", 'must be an amount in GEL, e.g. "10.00"')
             return None, Text("", "")
         note = Text("", "")
         if "note" in value:
@@ -257,7 +257,9 @@ def _label(index: int, raw: Any) -> str:
     return f"#{index + 1} ({code})" if isinstance(code, str) else f"#{index + 1}"
 
 
-def _unique(problems: list[Problem], file: str, label: str, code: str, seen: dict[str, str]) -> None:
+def _unique(
+    problems: list[Problem], file: str, label: str, code: str, seen: dict[str, str]
+) -> None:
     if code and code in seen:
         problems.append(Problem(file, label, "code", f"is also used in {seen[code]}"))
     elif code:
@@ -326,8 +328,10 @@ def read_catalog(directory: Path) -> CatalogData:
     synonyms_path = root / "synonyms.yaml"
     if synonyms_path.exists():
         for index, raw in enumerate(_load_yaml_list(synonyms_path, root, problems)):
-            if not isinstance(raw, list) or len(raw) < 2 or not all(
-                isinstance(term, str) and term.strip() for term in raw
+            if (
+                not isinstance(raw, list)
+                or len(raw) < 2
+                or not all(isinstance(term, str) and term.strip() for term in raw)
             ):
                 problems.append(
                     Problem(file, f"#{index + 1}", "-", "must be a list of two or more words")

@@ -123,6 +123,9 @@ class Service(models.Model):
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Set by catalog.selectors on the in-memory copy: the service's categories, main first.
+    category_list: list[Category]
+
     title = Localized("title")
     summary = Localized("summary")
     description = Localized("description")
@@ -156,6 +159,9 @@ class ServiceCategory(models.Model):
             models.UniqueConstraint(fields=["service", "category"], name="unique_service_category")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.service_id} in {self.category_id}"
+
 
 class SynonymGroup(models.Model):
     """Words and phrases that mean the same to someone searching (any language)."""
@@ -179,3 +185,6 @@ class CatalogState(models.Model):
     # Random per change: a rolled-back change followed by another cannot repeat a token.
     token = models.CharField(max_length=32, blank=True)
     changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"catalogue version {self.version}"

@@ -96,11 +96,9 @@ def _build(token: str) -> CatalogSnapshot:
     by_agency: dict[str, list[Service]] = {code: [] for code in agencies_by_code}
     for service in services:
         service.provider = agencies_by_id[service.provider_id]
-        service.category_list = [  # type: ignore[attr-defined]
-            categories_by_id[place.category_id]
-            for place in service.places  # type: ignore[attr-defined]
-        ]
-        for category in service.category_list:  # type: ignore[attr-defined]
+        places: list[ServiceCategory] = service.places
+        service.category_list = [categories_by_id[place.category_id] for place in places]
+        for category in service.category_list:
             by_category[category.code].append(service)
         by_agency[service.provider.code].append(service)
     synonyms = [tuple(group.terms) for group in SynonymGroup.objects.all()]
@@ -120,7 +118,7 @@ def _build(token: str) -> CatalogSnapshot:
 
 
 def _document(service: Service) -> SearchDocument:
-    categories = service.category_list  # type: ignore[attr-defined]
+    categories = service.category_list
     return SearchDocument(
         code=service.code,
         title_ka=service.title_ka,

@@ -14,8 +14,8 @@ from django.db.models import F
 
 from .generated import generated_services
 from .loader import CatalogData, ServiceData, read_catalog
-from .signals import bulk_loading
 from .models import Agency, CatalogState, Category, Service, ServiceCategory, SynonymGroup
+from .signals import bulk_loading
 
 
 @dataclass
@@ -139,7 +139,10 @@ def _load_services(
         service.fee_gel = item.fee_gel
         service.fee_note_ka, service.fee_note_en = item.fee_note.ka, item.fee_note.en
         service.deadline_working_days = item.deadline_working_days
-        service.documents_ka, service.documents_en = list(item.documents.ka), list(item.documents.en)
+        service.documents_ka, service.documents_en = (
+            list(item.documents.ka),
+            list(item.documents.en),
+        )
         service.steps_ka, service.steps_en = list(item.steps.ka), list(item.steps.en)
         service.keywords_ka, service.keywords_en = list(item.keywords.ka), list(item.keywords.en)
         service.popularity, service.is_generated = item.popularity, item.is_generated
@@ -177,4 +180,3 @@ def catalog_changed() -> None:
     updated = CatalogState.objects.filter(pk=1).update(version=F("version") + 1, token=token)
     if not updated:
         CatalogState.objects.get_or_create(pk=1, defaults={"version": 1, "token": token})
-

@@ -59,7 +59,7 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
         "catalog/service_detail.html",
         {
             "service": service,
-            "main_category": service.category_list[0] if service.category_list else None,  # type: ignore[attr-defined]
+            "main_category": service.category_list[0] if service.category_list else None,
             "start_url": reverse("pages:sign_in") + "?next=" + request.path,
         },
     )

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from django.core.management import CommandError, call_command
+
+import pytest
 
 from onewindow.catalog.loader import CatalogFileError, read_catalog
 from onewindow.catalog.models import Agency, CatalogState, Category, Service, SynonymGroup
@@ -171,7 +172,7 @@ BAD_FILES: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "bad code",
         lambda d: edit(d / "categories.yaml", "code: business", "code: Business Things"),
-        "catalog/categories.yaml: entry #2 (Business Things): field 'code': must be a lowercase slug",
+        "categories.yaml: entry #2 (Business Things): field 'code': must be a lowercase slug",
     ),
     (
         "not a list",

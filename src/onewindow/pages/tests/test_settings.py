@@ -29,7 +29,12 @@ def run_django(tmp_path: Path, code: str, **env: str) -> subprocess.CompletedPro
     base.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()\n" + code],
-        capture_output=True, text=True, env=base, cwd=ROOT, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        env=base,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
     )
 
 
@@ -40,8 +45,14 @@ def run_manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPr
 
 def test_production_passes_the_deployment_check(tmp_path: Path) -> None:
     result = run_manage(
-        tmp_path, "check", "--deploy", "--fail-level", "WARNING",
-        ONEWINDOW_ENV="production", SECRET_KEY=SECRET, ALLOWED_HOSTS="my.gov.example",
+        tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        ONEWINDOW_ENV="production",
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="my.gov.example",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
@@ -69,8 +80,12 @@ def test_production_cookies_headers_and_policy(tmp_path: Path) -> None:
     result = run_django(tmp_path, code, ONEWINDOW_ENV="production", SECRET_KEY=SECRET)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "__Host-sessionid", "__Host-csrftoken", "True", "63072000",
-        "strict-origin-when-cross-origin", "[\"'none'\"]",
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "63072000",
+        "strict-origin-when-cross-origin",
+        "[\"'none'\"]",
     ]
 
 
@@ -97,13 +112,15 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis(tmp_path: Pat
         " s.CACHES['default']['BACKEND'], s.SESSION_ENGINE)"
     )
     result = run_django(
-        tmp_path, code,
+        tmp_path,
+        code,
         DATABASE_URL="postgres://portal@db.example:5432/onewindow",
         REDIS_URL="redis://cache.example:6379/0",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.db.backends.postgresql", "onewindow",
+        "django.db.backends.postgresql",
+        "onewindow",
         "django.core.cache.backends.redis.RedisCache",
         "django.contrib.sessions.backends.cache",
     ]

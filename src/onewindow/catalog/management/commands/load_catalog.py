@@ -18,7 +18,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--directory", type=Path, default=None, help="Catalogue folder.")
         parser.add_argument(
-            "--generate", type=int, default=0, metavar="N",
+            "--generate",
+            type=int,
+            default=0,
+            metavar="N",
             help="Also keep N generated services, for scale tests.",
         )
         parser.add_argument("--check", action="store_true", help="Only check the files.")
