@@ -68,7 +68,6 @@ bench: setup ## Benchmarks: throughput and latency as ratios, search p99
 
 messages: $(VENV)/.installed ## Extract messages, compile them, and report missing Georgian translations
 	cd src/onewindow && ../../$(MANAGE) makemessages -l ka -l en --no-obsolete --ignore=static --ignore=tests
-	cd src/onewindow && ../../$(MANAGE) makemessages -d djangojs -l ka -l en --no-obsolete --ignore=static/dist --ignore=tests || true
 	cd src/onewindow && ../../$(MANAGE) compilemessages
 	$(PY) scripts/check_translations.py
 

@@ -78,20 +78,11 @@ def main() -> int:
         environment = _environment(workdir)
         catalogue = _prepare_database(environment, options.services)
         inprocess = _prepare_inprocess(environment, workdir, options)
-        if options.profile:
-            _run_module(
-                environment,
-                [
-                    "profile",
-                    "--path",
-                    "/ka/",
-                    "--path",
-                    f"/ka/services/{inprocess['service_code']}/",
-                ],
-                timeout=300,
-                echo=True,
-            )
         endpoints = _endpoints(inprocess["service_code"], options)
+        if options.profile:
+            paths = [e.path for e in endpoints if e.key in {"home", "service", "search_ka"}]
+            arguments = ["profile", *(f"--path={path}" for path in paths)]
+            _run_module(environment, arguments, timeout=300, echo=True)
         port = _free_port()
         step = _Step("server")
         server, command, stack = _start_server(environment, workdir, port, options.workers)
@@ -121,15 +112,15 @@ def main() -> int:
 
 def _options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="OneWindow benchmark (see the module doc).")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds over every endpoint")
-    parser.add_argument("--duration", type=int, default=5, help="seconds per measurement")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds over every endpoint")
+    parser.add_argument("--duration", type=int, default=4, help="seconds per measurement")
     parser.add_argument("--warmup", type=int, default=1, help="warm-up seconds per endpoint")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument(
         "--services", type=int, default=TOTAL_SERVICES, help="services in all (YAML + generated)"
     )
-    parser.add_argument("--search-reps", type=int, default=60)
+    parser.add_argument("--search-reps", type=int, default=100)
     parser.add_argument("--ka-query", default="ამონაწერი")
     parser.add_argument("--latin-query", default="amonaweri")
     parser.add_argument("--suggest-query", default="amonaw")
@@ -634,6 +625,10 @@ def _print_report(report: dict[str, Any]) -> None:
     search = report["search"]
     print()
     if "search" in search:
+        print(
+            "  In-process, over the catalogue above (p50/p99: median over rounds of each "
+            "round's percentile; CPU: the thread's CPU time, without preemption):"
+        )
         for key, label in (
             ("search", "search (query cache cleared)"),
             ("search_all_caches_cold", "search (all caches cold)"),
@@ -647,9 +642,10 @@ def _print_report(report: dict[str, Any]) -> None:
                 else ("(no target)")
             )
             print(
-                f"  {label:<31} p50 {timing['p50_ms']:.3f} ms, p99 {timing['p99_ms']:.3f} ms, "
-                f"max {timing['max_ms']:.3f} ms over {timing['samples']} calls "
-                f"({timing['inputs']} inputs) — {target}"
+                f"  {label:<31} p50 {timing['p50_ms']:.3f} ms, p99 {timing['p99_ms']:.3f} ms "
+                f"(CPU {timing['cpu_p99_ms']:.3f}), max {timing['max_ms']:.3f} ms; "
+                f"{timing['samples']} calls, {timing['inputs']} inputs, "
+                f"{timing['rounds']} rounds — {target}"
             )
     else:
         print(f"  search: {search.get('method')}")

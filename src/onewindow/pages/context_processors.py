@@ -17,6 +17,9 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
         url = translate_url(path, code)
+        if url == path and code != current and path.startswith(f"/{current}/"):
+            # A page that does not resolve (a 404) still switches language by its prefix.
+            url = f"/{code}/" + path[len(current) + 2 :]
         language_links.append(
             {
                 "code": code,

@@ -8,7 +8,7 @@ relevance (how well and where each word matched); then popularity.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeAlias
@@ -35,7 +35,8 @@ SUMMARY_WEIGHT = 3.0
 CATEGORY_WEIGHT = 1.5
 AGENCY_WEIGHT = 1.5
 DESCRIPTION_WEIGHT = 1.0
-# A synonym counts a little less than the word it stands for, and never above a keyword.
+# A synonym counts a little less than the word it stands for, and never above a keyword
+# (though a synonym of a title word makes a title match).
 SYNONYM_FACTOR = 0.9
 # A plural, old-plural or syncopated reading of a word is less sure than its stem.
 VARIANT_FACTOR = 0.85
@@ -84,7 +85,8 @@ class TitleMatch:
 
 @dataclass(frozen=True, slots=True)
 class _Title:
-    """A title as the sequence of its terms (each with its variants)."""
+    """A title as the sequence of its words, each the set of terms that stand for it: its
+    stem, its variants, and the terms of the synonyms of a phrase it is part of."""
 
     terms: tuple[frozenset[TermKey], ...]
 
@@ -118,15 +120,18 @@ class SearchIndex:
         for document in documents:
             fields = _fields(document)
             terms = _DocumentTerms()
+            titles: list[_Title] = []
             for field in fields:
                 written.update(field.words)
                 stems = terms.add(field.terms(unique=True), field.weight, is_title=field.is_title)
-                if not phrases.keys().isdisjoint(stems):
-                    for others, weight in _synonyms_in(field, phrases):
-                        terms.add(others, weight, is_title=field.is_title)
+                found = _synonyms_in(field, phrases) if not phrases.keys().isdisjoint(stems) else []
+                for _, others in found:
+                    weight = min(KEYWORD_WEIGHT, field.weight * SYNONYM_FACTOR)
+                    terms.add(others, weight, is_title=field.is_title)
+                if field.is_title:
+                    titles.append(_title(field.terms(), found))
             documents_terms.append(terms)
-            titles = tuple(_title(field.terms()) for field in fields if field.is_title)
-            entries.append(_Entry(document.code, document.popularity, titles))
+            entries.append(_Entry(document.code, document.popularity, tuple(titles)))
         vocabularies = {
             language: _vocabulary(language, documents_terms, written) for language in LANGUAGES
         }
@@ -252,13 +257,12 @@ def _vocabulary(
     return builder.build(len(documents_terms))
 
 
-def _title(terms: list[Term]) -> _Title:
-    return _Title(
-        tuple(
-            frozenset((term.language, stem) for stem in (term.stem, *term.variants))
-            for term in terms
-        )
-    )
+def _title(terms: list[Term], synonyms: list[tuple[range, list[Term]]]) -> _Title:
+    words = [{(term.language, stem) for stem in (term.stem, *term.variants)} for term in terms]
+    for positions, others in synonyms:
+        for position in positions:
+            words[position].update((other.language, other.stem) for other in others)
+    return _Title(tuple(frozenset(word) for word in words))
 
 
 # Synonym phrases by the stem of their first word: each phrase as the keys of its terms,
@@ -277,15 +281,16 @@ def _synonym_phrases(synonyms: Iterable[Sequence[str]]) -> _SynonymPhrases:
     return phrases_by_first
 
 
-def _synonyms_in(field: _Field, phrases: _SynonymPhrases) -> Iterator[tuple[list[Term], float]]:
-    """For each synonym phrase in `field` (its words in order), the other members' terms
-    and the weight they get: a little less than the field's, never above a keyword's."""
-    weight = min(KEYWORD_WEIGHT, field.weight * SYNONYM_FACTOR)
+def _synonyms_in(field: _Field, phrases: _SynonymPhrases) -> list[tuple[range, list[Term]]]:
+    """Where a synonym phrase stands in `field` (its words in order): the positions of its
+    terms, and the terms of the other members of its group."""
     keys = [(term.language, term.stem) for term in field.terms()]
-    for position, (_, stem) in enumerate(keys):
-        for phrase, others in phrases.get(stem, ()):
-            if tuple(keys[position : position + len(phrase)]) == phrase:
-                yield others, weight
+    return [
+        (range(position, position + len(phrase)), others)
+        for position, (_, stem) in enumerate(keys)
+        for phrase, others in phrases.get(stem, ())
+        if tuple(keys[position : position + len(phrase)]) == phrase
+    ]
 
 
 def _relevance(matched: list[WordMatches]) -> dict[int, tuple[int, float]]:
