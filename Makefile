@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-MANAGE := $(PY) manage.py
+MANAGE := $(CURDIR)/$(PY) $(CURDIR)/manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
@@ -36,7 +36,7 @@ src/onewindow/static/dist/.built: node_modules/.installed $(shell find frontend 
 assets: system-deps node_modules/.installed src/onewindow/static/dist/.built ## Compile CSS, JS and fonts
 
 src/onewindow/locale/%/LC_MESSAGES/django.mo: src/onewindow/locale/%/LC_MESSAGES/django.po $(VENV)/.installed
-	cd src/onewindow && ../../$(MANAGE) compilemessages --ignore=.venv >/dev/null
+	cd src/onewindow && $(MANAGE) compilemessages --ignore=.venv >/dev/null
 
 migrate: $(VENV)/.installed
 	$(MANAGE) migrate --no-input -v 0
@@ -67,8 +67,8 @@ bench: setup ## Benchmarks: throughput and latency as ratios, search p99
 	$(PY) bench/run.py
 
 messages: $(VENV)/.installed ## Extract messages, compile them, and report missing Georgian translations
-	cd src/onewindow && ../../$(MANAGE) makemessages -l ka -l en --no-obsolete --ignore=static --ignore=tests
-	cd src/onewindow && ../../$(MANAGE) compilemessages
+	cd src/onewindow && $(MANAGE) makemessages -l ka -l en --no-obsolete --ignore=static --ignore=tests
+	cd src/onewindow && $(MANAGE) compilemessages
 	$(PY) scripts/check_translations.py
 
 screenshot: setup ## Screenshot of the home page into docs/screenshot-home.png

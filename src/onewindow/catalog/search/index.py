@@ -11,20 +11,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeAlias
 
-from .analysis import (
-    LANGUAGES,
-    Language,
-    QueryWord,
-    Term,
-    normalise,
-    query_words,
-    text_terms,
-    word_term,
-    words,
-)
-from .matching import TermKey, WordMatches, match_word
+from .analysis import LANGUAGES, Language, QueryWord, Term, normalise, query_words, word_term, words
+from .matching import WordMatches, match_word
+from .synonyms import Synonyms
+from .titles import Title, TitleMatch, title_match, title_of
 from .vocabulary import Vocabulary, VocabularyBuilder
 
 # How much a word counts where it is found: title ≫ keywords, synonyms > summary >
@@ -36,8 +27,13 @@ CATEGORY_WEIGHT = 1.5
 AGENCY_WEIGHT = 1.5
 DESCRIPTION_WEIGHT = 1.0
 # A synonym counts a little less than the word it stands for, and never above a keyword
-# (though a synonym of a title word makes a title match).
+# (though a synonym of a title word makes a title match); each word of a synonym of
+# several words counts half as much again, as it may be found alone.
 SYNONYM_FACTOR = 0.9
+SYNONYM_WORD_FACTOR = 0.5
+# Found in more fields, a word says more about a document: each field past the best adds
+# this share of its weight (keywords "register a company" and "LLC registration" as well).
+OTHER_FIELDS_FACTOR = 0.15
 # A plural, old-plural or syncopated reading of a word is less sure than its stem.
 VARIANT_FACTOR = 0.85
 
@@ -74,28 +70,11 @@ class SearchHit:
     title_match: bool
 
 
-class TitleMatch:
-    """How well a document's title answers the query, best last."""
-
-    NONE = 0
-    ALL_WORDS = 1  # every query word is somewhere in a title
-    BEGINNING = 2  # the title begins with the query
-    WHOLE = 3  # the title is the query
-
-
-@dataclass(frozen=True, slots=True)
-class _Title:
-    """A title as the sequence of its words, each the set of terms that stand for it: its
-    stem, its variants, and the terms of the synonyms of a phrase it is part of."""
-
-    terms: tuple[frozenset[TermKey], ...]
-
-
 @dataclass(frozen=True, slots=True)
 class _Entry:
     code: str
     popularity: int
-    titles: tuple[_Title, ...]
+    titles: tuple[Title, ...]
 
 
 class SearchIndex:
@@ -113,23 +92,23 @@ class SearchIndex:
         cls, documents: Iterable[SearchDocument], synonyms: Iterable[Sequence[str]] = ()
     ) -> SearchIndex:
         """Index `documents`; each group of `synonyms` lists words or phrases meaning the same."""
-        phrases = _synonym_phrases(synonyms)
+        groups = Synonyms(synonyms)
         documents_terms: list[_DocumentTerms] = []
         entries: list[_Entry] = []
         written: Counter[str] = Counter()
         for document in documents:
-            fields = _fields(document)
             terms = _DocumentTerms()
-            titles: list[_Title] = []
-            for field in fields:
+            titles: list[Title] = []
+            for field in _fields(document):
                 written.update(field.words)
                 stems = terms.add(field.terms(unique=True), field.weight, is_title=field.is_title)
-                found = _synonyms_in(field, phrases) if not phrases.keys().isdisjoint(stems) else []
-                for _, others in found:
-                    weight = min(KEYWORD_WEIGHT, field.weight * SYNONYM_FACTOR)
-                    terms.add(others, weight, is_title=field.is_title)
+                found = groups.found_in(field.terms()) if groups.may_be_in(stems) else []
+                synonym_weight = min(KEYWORD_WEIGHT, field.weight * SYNONYM_FACTOR)
+                for member in (member for synonym in found for member in synonym.others):
+                    weight = synonym_weight * (1.0 if len(member) == 1 else SYNONYM_WORD_FACTOR)
+                    terms.add(member, weight, is_title=field.is_title)
                 if field.is_title:
-                    titles.append(_title(field.terms(), found))
+                    titles.append(title_of(field.terms(), found))
             documents_terms.append(terms)
             entries.append(_Entry(document.code, document.popularity, tuple(titles)))
         vocabularies = {
@@ -180,12 +159,12 @@ class SearchIndex:
         self, number: int, count: int, relevance: float, matched: list[WordMatches]
     ) -> tuple[SearchHit, int]:
         entry = self._entries[number]
-        title_match, coverage = TitleMatch.NONE, 0.0
+        kind, coverage = TitleMatch.NONE, 0.0
         if count == len(matched) and all(number in word.title_documents for word in matched):
-            title_match, coverage = _title_match(entry.titles, matched)
+            kind, coverage = title_match(entry.titles, matched)
         average = relevance / len(matched)
-        score = 1000.0 * count + 100.0 * title_match + min(99.0, average + 10.0 * coverage)
-        hit = SearchHit(entry.code, round(score, 4), title_match >= TitleMatch.ALL_WORDS)
+        score = 1000.0 * count + 100.0 * kind + min(99.0, average + 10.0 * coverage)
+        hit = SearchHit(entry.code, round(score, 4), kind >= TitleMatch.ALL_WORDS)
         return hit, number
 
 
@@ -221,27 +200,34 @@ def _fields(document: SearchDocument) -> list[_Field]:
 
 
 class _DocumentTerms:
-    """The terms of one document, each with the weight of the best field it is in."""
+    """The terms of one document, each weighed by the fields it is in."""
 
     def __init__(self) -> None:
-        self.weights: dict[Language, dict[str, float]] = {lang: {} for lang in LANGUAGES}
+        self._best: dict[Language, dict[str, float]] = {lang: {} for lang in LANGUAGES}
+        self._total: dict[Language, dict[str, float]] = {lang: {} for lang in LANGUAGES}
         self.titled: dict[Language, set[str]] = {lang: set() for lang in LANGUAGES}
 
     def add(self, terms: Iterable[Term], weight: float, *, is_title: bool) -> set[str]:
-        """Add `terms` found in a field of `weight`; gives their stems."""
+        """Add the terms of one field of `weight`; gives their stems."""
         variant_weight = weight * VARIANT_FACTOR
-        stems: set[str] = set()
+        in_field: dict[tuple[Language, str], float] = {}
         for term in terms:
-            weights = self.weights[term.language]
-            stems.add(term.stem)
-            if weight > weights.get(term.stem, 0.0):
-                weights[term.stem] = weight
+            in_field[(term.language, term.stem)] = weight
             for variant in term.variants:
-                if variant_weight > weights.get(variant, 0.0):
-                    weights[variant] = variant_weight
+                in_field.setdefault((term.language, variant), variant_weight)
             if is_title:
                 self.titled[term.language].update((term.stem, *term.variants))
-        return stems
+        for (language, stem), field_weight in in_field.items():
+            best, total = self._best[language], self._total[language]
+            if field_weight > best.get(stem, 0.0):
+                best[stem] = field_weight
+            total[stem] = total.get(stem, 0.0) + field_weight
+        return {stem for _, stem in in_field}
+
+    def weights(self, language: Language) -> dict[str, float]:
+        """Each term's weight: its best field's, and a little for each other field."""
+        best, total = self._best[language], self._total[language]
+        return {stem: w + OTHER_FIELDS_FACTOR * (total[stem] - w) for stem, w in best.items()}
 
 
 def _vocabulary(
@@ -249,48 +235,12 @@ def _vocabulary(
 ) -> Vocabulary:
     builder = VocabularyBuilder()
     for number, terms in enumerate(documents_terms):
-        builder.add_document(number, terms.weights[language], terms.titled[language])
+        builder.add_document(number, terms.weights(language), terms.titled[language])
     for word, count in written.items():
         term = word_term(word)
         if term is not None and term.language == language:
             builder.add_word(term.surface, term.stem, word, count)
     return builder.build(len(documents_terms))
-
-
-def _title(terms: list[Term], synonyms: list[tuple[range, list[Term]]]) -> _Title:
-    words = [{(term.language, stem) for stem in (term.stem, *term.variants)} for term in terms]
-    for positions, others in synonyms:
-        for position in positions:
-            words[position].update((other.language, other.stem) for other in others)
-    return _Title(tuple(frozenset(word) for word in words))
-
-
-# Synonym phrases by the stem of their first word: each phrase as the keys of its terms,
-# with the terms of the other members of its group.
-_SynonymPhrases: TypeAlias = dict[str, list[tuple[tuple[TermKey, ...], list[Term]]]]
-
-
-def _synonym_phrases(synonyms: Iterable[Sequence[str]]) -> _SynonymPhrases:
-    phrases_by_first: _SynonymPhrases = {}
-    for group in synonyms:
-        members = [terms for member in group if (terms := text_terms(member))]
-        for member in members:
-            others = [term for other in members if other is not member for term in other]
-            phrase = tuple((term.language, term.stem) for term in member)
-            phrases_by_first.setdefault(phrase[0][1], []).append((phrase, others))
-    return phrases_by_first
-
-
-def _synonyms_in(field: _Field, phrases: _SynonymPhrases) -> list[tuple[range, list[Term]]]:
-    """Where a synonym phrase stands in `field` (its words in order): the positions of its
-    terms, and the terms of the other members of its group."""
-    keys = [(term.language, term.stem) for term in field.terms()]
-    return [
-        (range(position, position + len(phrase)), others)
-        for position, (_, stem) in enumerate(keys)
-        for phrase, others in phrases.get(stem, ())
-        if tuple(keys[position : position + len(phrase)]) == phrase
-    ]
 
 
 def _relevance(matched: list[WordMatches]) -> dict[int, tuple[int, float]]:
@@ -301,23 +251,3 @@ def _relevance(matched: list[WordMatches]) -> dict[int, tuple[int, float]]:
             count, relevance = totals.get(number, (0, 0.0))
             totals[number] = (count + 1, relevance + score)
     return totals
-
-
-def _title_match(titles: tuple[_Title, ...], matched: list[WordMatches]) -> tuple[int, float]:
-    """The best title match of a document whose titles hold every query word, and the
-    share of that title's words the query covers."""
-    best, best_coverage = TitleMatch.ALL_WORDS, 0.0
-    found = frozenset().union(*(word.strong_terms for word in matched))
-    for title in titles:
-        if not title.terms:
-            continue
-        in_order = len(title.terms) >= len(matched) and all(
-            terms & word.strong_terms for terms, word in zip(title.terms, matched, strict=False)
-        )
-        kind = TitleMatch.ALL_WORDS
-        if in_order:
-            kind = TitleMatch.WHOLE if len(title.terms) == len(matched) else TitleMatch.BEGINNING
-        coverage = sum(1 for terms in title.terms if terms & found) / len(title.terms)
-        if (kind, coverage) > (best, best_coverage):
-            best, best_coverage = kind, coverage
-    return best, best_coverage

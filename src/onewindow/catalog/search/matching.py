@@ -47,7 +47,8 @@ class WordMatches:
 
     scores: dict[int, float]  # document → how well this word matched it
     strong_terms: frozenset[TermKey]  # the terms matched by the surest kind found
-    title_documents: frozenset[int]  # documents with a term matched in a title (not a guess)
+    title_terms: frozenset[TermKey]  # the terms that may stand for the word in a title
+    title_documents: frozenset[int]  # documents with one of those in a title
     kind: int  # the surest kind of match found, 0 for none
 
 
@@ -57,12 +58,12 @@ def match_word(
     """Every term `word` matches; `partial` when the user is still typing it."""
     matches = _matches(vocabularies, word, partial=partial)
     if not matches:
-        return WordMatches({}, frozenset(), frozenset(), 0)
+        return WordMatches({}, frozenset(), frozenset(), frozenset(), 0)
     kind = max(match.kind for match in matches.values())
     strong = frozenset(term for term, match in matches.items() if match.kind == kind)
     # A word that begins a title word (or that Georgian stem-prefix) puts it in a title even
     # beside surer matches elsewhere; a typo correction does so only when nothing surer was.
-    in_title = [term for term, match in matches.items() if match.kind >= min(kind, PREFIX)]
+    in_title = frozenset(term for term, match in matches.items() if match.kind >= min(kind, PREFIX))
     scores: dict[int, float] = {}
     for (language, stem), match in matches.items():
         vocabulary = vocabularies[language]
@@ -74,7 +75,7 @@ def match_word(
     title_documents: set[int] = set()
     for language, stem in in_title:
         title_documents.update(vocabularies[language].in_titles.get(stem, ()))
-    return WordMatches(scores, strong, frozenset(title_documents), kind)
+    return WordMatches(scores, strong, in_title, frozenset(title_documents), kind)
 
 
 def _matches(
