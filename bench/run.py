@@ -72,6 +72,7 @@ def main() -> int:
         print("bench: wrk is not installed (Debian package `wrk`).", file=sys.stderr)
         return 2
     started = time.monotonic()
+    load_before = os.getloadavg()[0]
     workdir = Path(tempfile.mkdtemp(prefix="onewindow-bench-"))
     server: subprocess.Popen[bytes] | None = None
     try:
@@ -96,6 +97,7 @@ def main() -> int:
         report = _report(
             options, catalogue, inprocess, endpoints, rounds, (command, stack), served, started
         )
+        report["machine"]["load_average_1min"] = [load_before, os.getloadavg()[0]]
     except BenchError as error:
         print(f"\nbench: the benchmark could not run: {error}", file=sys.stderr)
         return 1
@@ -550,6 +552,7 @@ def _report(
                         "rps": round(run["rps"], 1),
                         "p50_ms": run["p50_us"] / 1000,
                         "p99_ms": run["p99_us"] / 1000,
+                        "bad_status": run["bad_status"],
                         "non200": run["non200"],
                         "errors": run["errors"],
                     }
@@ -558,6 +561,11 @@ def _report(
             }
         )
     search = inprocess["search"]
+    verdicts = (
+        {key: _search_verdict(search[key]) for key in ("search", "search_all_caches_cold")}
+        if "search" in search
+        else {}
+    )
     return {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "seconds": round(time.monotonic() - started, 1),
@@ -580,6 +588,7 @@ def _report(
         "static_copy_bytes": inprocess["home_bytes"],
         "rows": rows,
         "search": search,
+        "search_verdicts": verdicts,
         "index_build": inprocess["index_build"],
         "snapshot_build_ms": inprocess["snapshot_build_ms"],
         "checks": inprocess["checks"],
@@ -622,8 +631,21 @@ def _print_report(report: dict[str, Any]) -> None:
         print("  " + " | ".join(cells))
         if number == 0:
             print("  " + "-+-".join("-" * width for width in widths))
+    failed = [row["endpoint"] for row in report["rows"] if row["failed_requests"]]
+    if failed:
+        print(f"\n  Responses other than 200 (or socket errors) on: {', '.join(failed)}.")
+    cpus = report["machine"]["cpus"] or 1
+    load = report["machine"]["load_average_1min"]
+    busy = max(load) > cpus
+    print(
+        f"\n  Machine: {cpus} CPUs, load average {load[0]:.1f} before, {load[1]:.1f} after"
+        + (
+            " — busy: absolute numbers are unreliable; the side-by-side ratios less so."
+            if busy
+            else "."
+        )
+    )
     search = report["search"]
-    print()
     if "search" in search:
         print(
             "  In-process, over the catalogue above (p50/p99: median over rounds of each "
@@ -635,7 +657,7 @@ def _print_report(report: dict[str, Any]) -> None:
             ("suggest", "suggest (query cache cleared)"),
         ):
             timing = search[key]
-            verdict = "pass" if timing["p99_ms"] <= SEARCH_TARGET_MS else "FAIL"
+            verdict = _search_verdict(timing)
             target = (
                 f"target p99 ≤ {SEARCH_TARGET_MS:g} ms: {verdict}"
                 if key != "suggest"
@@ -655,6 +677,14 @@ def _print_report(report: dict[str, Any]) -> None:
         f"process, {build['rebuild_median_ms']:.0f} ms per rebuild; whole catalogue snapshot "
         f"(database reads + index) {report['snapshot_build_ms']:.0f} ms"
     )
+
+
+def _search_verdict(timing: dict[str, Any]) -> str:
+    if timing["p99_ms"] <= SEARCH_TARGET_MS:
+        return "pass"
+    if timing["cpu_p99_ms"] <= SEARCH_TARGET_MS:
+        return "FAIL (its CPU time is within target: time lost waiting for a busy CPU)"
+    return "FAIL"
 
 
 if __name__ == "__main__":

@@ -37,19 +37,11 @@ class Term:
 
 
 @dataclass(frozen=True, slots=True)
-class Reading:
-    """One way to read a query word: its term and how sure that reading is."""
-
-    term: Term
-    certainty: float
-
-
-@dataclass(frozen=True, slots=True)
 class QueryWord:
     """A word of a query with every reading of it (a Latin word has several)."""
 
     text: str
-    readings: tuple[Reading, ...]
+    readings: tuple[Term, ...]  # a Latin word may be English or Georgian, read in three ways
     is_latin: bool
 
 
@@ -58,11 +50,15 @@ _STOPWORDS = frozenset(
     {
         # English
         "a", "an", "the", "of", "for", "to", "in", "on", "at", "by", "and", "or", "from",
-        "with", "my", "your", "about", "as", "is", "are", "be", "it", "its", "this", "that",
-        "into", "how", "do", "i", "me", "can", "what", "where",
-        # Georgian: and, or, if, that, this, not, what, how, where, about, by, his/her, their
-        "და", "ან", "თუ", "რომ", "ეს", "ის", "არ", "ვერ", "რა", "როგორ", "სად", "შესახებ",
-        "მიერ", "მისი", "მათი", "ასევე",
+        "with", "about", "as", "is", "are", "be", "it", "its", "this", "that", "into",
+        "i", "me", "my", "we", "our", "you", "your", "how", "what", "where", "when", "who",
+        "which", "can", "do", "does", "need", "want", "please",
+        # Georgian: and, or, if, that, this/that, not, what, how, where, when, who, about,
+        # by; my, your, our, his/her, their; I, you, we; is, have, want, need, please
+        "და", "ან", "თუ", "რომ", "ეს", "ის", "ამ", "იმ", "არ", "ვერ", "რა", "როგორ", "სად",
+        "როდის", "ვინ", "შესახებ", "მიერ", "ასევე",
+        "ჩემი", "ჩემს", "შენი", "თქვენი", "თქვენს", "ჩვენი", "მისი", "მათი",
+        "მე", "შენ", "ჩვენ", "თქვენ", "არის", "მაქვს", "მინდა", "უნდა", "გთხოვთ",
     }
 )  # fmt: skip
 
@@ -159,8 +155,7 @@ def _query_word(word: str) -> QueryWord:
     lowered = word.lower()
     if _GEORGIAN_LETTER.search(lowered) or not _LATIN_WORD.fullmatch(word):
         term = word_term(word)
-        only = (Reading(term, 1.0),) if term is not None else ()
-        return QueryWord(text=word, readings=only, is_latin=False)
+        return QueryWord(text=word, readings=(term,) if term else (), is_latin=False)
     # A Latin word may be English, the national romanisation, or Georgian typed with the
     # Latin layout on (with and without the Shift the user may or may not have meant).
     candidates = [
@@ -177,11 +172,11 @@ def _query_word(word: str) -> QueryWord:
             variants = tuple(dict.fromkeys((*known.variants, *term.variants)))
             term = Term(term.language, term.stem, variants, known.surface, known.word)
         merged[(term.language, term.stem)] = term
-    readings = tuple(Reading(term, 1.0) for term in merged.values())
-    return QueryWord(text=word, readings=readings, is_latin=True)
+    return QueryWord(text=word, readings=tuple(merged.values()), is_latin=True)
 
 
 def english_term(word: str) -> Term:
+    """The term of an English (or any non-Georgian) word: its Snowball stem."""
     plain = _strip_apostrophes(word.lower())
     stem = _english.stemWord(plain)
     return Term(ENGLISH, stem, _english_variants(plain, stem), plain, plain)
@@ -234,7 +229,7 @@ def georgian_stems(word: str) -> tuple[str, tuple[str, ...]]:
 
 
 def loose_key(georgian: str) -> str:
-    """The loose Latin key of Georgian letters (other characters are kept, lowercased)."""
+    """The loose Latin key of Georgian letters (other characters are kept)."""
     key = georgian.translate(_LOOSE_KEY)
     return _LOOSE_DIGRAPHS.sub(lambda match: _LOOSE_DIGRAPH_KEY[match.group()], key)
 
@@ -260,4 +255,7 @@ def _without_vowel(stem: str) -> str:
 
 
 def _strip_apostrophes(word: str) -> str:
-    return word.translate({ord(mark): None for mark in APOSTROPHES})
+    return word.translate(_NO_APOSTROPHES)
+
+
+_NO_APOSTROPHES = {ord(mark): None for mark in APOSTROPHES}

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from .analysis import LANGUAGES, Language, QueryWord, Term, normalise, query_words, word_term, words
 from .matching import WordMatches, match_word
+from .spelling import corrected_queries
 from .synonyms import Synonyms
 from .titles import Title, TitleMatch, title_match, title_of
 from .vocabulary import Vocabulary, VocabularyBuilder
@@ -126,8 +127,6 @@ class SearchIndex:
 
     def spelling_suggestions(self, query: str, limit: int = 3) -> list[str]:
         """Queries close to `query` made of real words (for "did you mean"), in its script."""
-        from .spelling import corrected_queries
-
         return corrected_queries(self, normalise(query), limit)
 
     # Shared with spelling suggestions.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from .analysis import GEORGIAN, Language, QueryWord, Reading
+from .analysis import GEORGIAN, Language, QueryWord, Term
 from .vocabulary import Vocabulary
 
 TermKey: TypeAlias = tuple[Language, str]
@@ -61,8 +61,8 @@ def match_word(
         return WordMatches({}, frozenset(), frozenset(), frozenset(), 0)
     kind = max(match.kind for match in matches.values())
     strong = frozenset(term for term, match in matches.items() if match.kind == kind)
-    # A word that begins a title word (or that Georgian stem-prefix) puts it in a title even
-    # beside surer matches elsewhere; a typo correction does so only when nothing surer was.
+    # While the user types, a word that begins a title word puts it in a title beside surer
+    # matches elsewhere; a typo correction does so only when nothing surer was found.
     in_title = frozenset(term for term, match in matches.items() if match.kind >= min(kind, PREFIX))
     scores: dict[int, float] = {}
     for (language, stem), match in matches.items():
@@ -83,23 +83,21 @@ def _matches(
 ) -> dict[TermKey, Match]:
     found = _Found()
     for reading in word.readings:
-        vocabulary = vocabularies[reading.term.language]
-        if _add_exact(found, vocabulary, reading) and not vocabulary.has_surface(
-            reading.term.surface
-        ):
+        vocabulary = vocabularies[reading.language]
+        if _add_exact(found, vocabulary, reading) and not vocabulary.has_surface(reading.surface):
             # Its stem is known but not the word: it may be a typo that stems like another
             # word ("registation" → regist, as "registered"). Words a letter away count too.
             _add_near(found, vocabulary, reading, stems=False)
     if not found.matches:
         for reading in word.readings:
-            _add_stem_prefixes(found, vocabularies[reading.term.language], reading)
+            _add_stem_prefixes(found, vocabularies[reading.language], reading)
     if partial or not found.matches:
         shortest = MIN_PARTIAL_PREFIX if partial else MIN_PREFIX
         for reading in word.readings:
-            _add_prefixed(found, vocabularies[reading.term.language], reading, shortest)
+            _add_prefixed(found, vocabularies[reading.language], reading, shortest)
     if not found.matches:
         for reading in word.readings:
-            _add_near(found, vocabularies[reading.term.language], reading)
+            _add_near(found, vocabularies[reading.language], reading)
     return found.matches
 
 
@@ -115,51 +113,45 @@ class _Found:
             self.matches[term] = Match(term, certainty, kind)
 
 
-def _add_exact(found: _Found, vocabulary: Vocabulary, reading: Reading) -> bool:
+def _add_exact(found: _Found, vocabulary: Vocabulary, term: Term) -> bool:
     """Add the word's stem and variants if indexed; whether any was."""
-    term = reading.term
     known = False
     if term.stem in vocabulary:
-        found.add((term.language, term.stem), reading.certainty, EXACT)
+        found.add((term.language, term.stem), 1.0, EXACT)
         known = True
     for variant in term.variants:
         if variant in vocabulary:
-            found.add((term.language, variant), reading.certainty * VARIANT_CERTAINTY, EXACT)
+            found.add((term.language, variant), VARIANT_CERTAINTY, EXACT)
             known = True
     return known
 
 
-def _add_stem_prefixes(found: _Found, vocabulary: Vocabulary, reading: Reading) -> None:
+def _add_stem_prefixes(found: _Found, vocabulary: Vocabulary, term: Term) -> None:
     """Georgian stems the word begins with: its ending was one the stemmer does not know.
     (English has Snowball; there this would only find unrelated shorter words.)"""
-    term = reading.term
     if term.language != GEORGIAN:
         return
     for stem in vocabulary.stems_prefixing(
         term.stem, min_length=MIN_STEM_PREFIX, max_missing=MAX_UNKNOWN_ENDING
     ):
-        found.add((term.language, stem), reading.certainty * STEM_PREFIX_CERTAINTY, PREFIX)
+        found.add((term.language, stem), STEM_PREFIX_CERTAINTY, PREFIX)
 
 
-def _add_prefixed(found: _Found, vocabulary: Vocabulary, reading: Reading, shortest: int) -> None:
-    term = reading.term
+def _add_prefixed(found: _Found, vocabulary: Vocabulary, term: Term, shortest: int) -> None:
     for prefix in dict.fromkeys((term.surface, term.stem)):
         if len(prefix) >= shortest:
             for stem in vocabulary.stems_starting(prefix):
-                found.add((term.language, stem), reading.certainty * PREFIX_CERTAINTY, PREFIX)
+                found.add((term.language, stem), PREFIX_CERTAINTY, PREFIX)
 
 
-def _add_near(
-    found: _Found, vocabulary: Vocabulary, reading: Reading, *, stems: bool = True
-) -> None:
+def _add_near(found: _Found, vocabulary: Vocabulary, term: Term, *, stems: bool = True) -> None:
     """Stems (unless not `stems`) and whole words a letter or two away, by their length."""
-    term = reading.term
     near = vocabulary.surfaces_near(term.surface, _edits_allowed(term.surface))
     if stems:
         near += vocabulary.stems_near(term.stem, _edits_allowed(term.stem))
     for stem, distance in near:
         certainty = ONE_EDIT_CERTAINTY if distance == 1 else TWO_EDITS_CERTAINTY
-        found.add((term.language, stem), reading.certainty * certainty, FUZZY)
+        found.add((term.language, stem), certainty, FUZZY)
 
 
 def _edits_allowed(key: str) -> int:

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 
 def corrected_queries(index: SearchIndex, query: str, limit: int) -> list[str]:
-    """Up to `limit` corrections of `query` that each find something."""
+    """Up to `limit` corrections of `query` that each find something: every unknown word
+    at its closest, then one word at a time at its next closest."""
     written = words(query)
     choices: list[list[str]] = []
     for word in written:
@@ -27,15 +28,15 @@ def corrected_queries(index: SearchIndex, query: str, limit: int) -> list[str]:
             choices.append([word])
         else:
             choices.append(close_words(index, readings[0], limit) or [word])
-    if all(
-        len(options) == 1 and options[0] == word
-        for options, word in zip(choices, written, strict=True)
-    ):
-        return []
+    best = [options[0] for options in choices]
+    candidates = [best] + [
+        [*best[:position], option, *best[position + 1 :]]
+        for position, options in enumerate(choices)
+        for option in options[1:]
+    ]
     corrections: list[str] = []
-    for rank in range(max(len(options) for options in choices)):
-        candidate = " ".join(options[min(rank, len(options) - 1)] for options in choices)
-        if candidate not in corrections and candidate != query and index.search(candidate, 1):
+    for candidate in (" ".join(option) for option in candidates):
+        if candidate != query and candidate not in corrections and index.search(candidate, 1):
             corrections.append(candidate)
     return corrections[:limit]
 
@@ -43,16 +44,21 @@ def corrected_queries(index: SearchIndex, query: str, limit: int) -> list[str]:
 def close_words(index: SearchIndex, word: QueryWord, limit: int) -> list[str]:
     """Real words of the catalogue spelled like `word`, in its script, closest first."""
     georgian = index.vocabulary(GEORGIAN)
-    surfaces = [r.term.surface for r in word.readings if r.term.language == GEORGIAN]
+    surfaces = [term.surface for term in word.readings if term.language == GEORGIAN]
     scored = [
         (similarity, georgian_to_latin(written, apostrophes=False) if word.is_latin else written)
         for _, written, similarity in georgian.words_like(surfaces, limit)
     ]
     if word.is_latin:
         english = index.vocabulary(ENGLISH)
-        surfaces = [r.term.surface for r in word.readings if r.term.language == ENGLISH]
+        surfaces = [term.surface for term in word.readings if term.language == ENGLISH]
         scored += [
             (similarity, written) for _, written, similarity in english.words_like(surfaces, limit)
         ]
     scored.sort(key=lambda item: -item[0])
-    return list(dict.fromkeys(written for _, written in scored))[:limit]
+    # Far worse than the closest is no help ("owns" beside "ownership" for "ownrshp").
+    close = [written for similarity, written in scored if similarity >= scored[0][0] - _MARGIN]
+    return list(dict.fromkeys(close))[:limit]
+
+
+_MARGIN = 8.0  # points of similarity (0–100) below the closest word still worth offering

@@ -476,6 +476,13 @@ def test_blank_queries_find_nothing(index: SearchIndex, query: str) -> None:
     assert index.suggest(query) == []
 
 
+def test_an_empty_catalogue_finds_nothing_and_does_not_fail() -> None:
+    empty = SearchIndex.build([])
+    assert empty.search("ამონაწერი") == []
+    assert empty.suggest("amonaw") == []
+    assert empty.spelling_suggestions("amonawri") == []
+
+
 @pytest.mark.parametrize("query", ["xqzwv", "qwrtpsdfg", "ჟჟჟჟჟ", "zzzz kkkk"])
 def test_nonsense_finds_nothing(index: SearchIndex, query: str) -> None:
     assert index.search(query) == []

@@ -6,8 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.test import Client
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[4]
 CONTENT_PAGES = ["help", "accessibility", "terms", "contact", "sign_in"]
@@ -16,7 +17,9 @@ CONTENT_PAGES = ["help", "accessibility", "terms", "contact", "sign_in"]
 def test_every_georgian_message_is_translated() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "check_translations.py")],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
 
