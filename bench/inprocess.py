@@ -201,11 +201,13 @@ def _module_caches() -> list[Any]:
 
     import onewindow.catalog.search as package
 
-    caches = []
+    caches: dict[int, Any] = {}
     for module_info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
         module = importlib.import_module(module_info.name)
-        caches += [value for value in vars(module).values() if hasattr(value, "cache_clear")]
-    return caches
+        for value in vars(module).values():
+            if hasattr(value, "cache_clear"):
+                caches[id(value)] = value
+    return list(caches.values())
 
 
 def _index_caches(index: Any) -> list[tuple[str, Any]]:

@@ -39,6 +39,8 @@ OTHER_FIELDS_FACTOR = 0.15
 VARIANT_FACTOR = 0.85
 
 _CACHED_QUERIES = 4096
+# Longer than any title; past this a query is a pasted sentence, and costs a lookup a word.
+MAX_QUERY_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ class SearchIndex:
         return match_word(self._vocabularies, word, partial=partial)
 
     def _rank(self, query: str, partial: bool, limit: int) -> tuple[SearchHit, ...]:
-        found = query_words(query)
+        found = query_words(query)[:MAX_QUERY_WORDS]
         if not found or limit <= 0:
             return ()
         last = len(found) - 1

@@ -488,6 +488,11 @@ def test_nonsense_finds_nothing(index: SearchIndex, query: str) -> None:
     assert index.search(query) == []
 
 
+def test_a_pasted_sentence_is_searched_by_its_first_words(index: SearchIndex) -> None:
+    sentence = "საზღვრის კვეთა " + " ".join(["xqzwv"] * 40)
+    assert first(index, sentence) == "border-crossing"
+
+
 def test_one_nonsense_word_does_not_hide_what_the_other_words_find(index: SearchIndex) -> None:
     assert first(index, "xqzwv ავტომობილი") == "vehicle-ownership"
 
