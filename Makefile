@@ -59,8 +59,8 @@ test: setup ## Run every test (SQLite; PostgreSQL and Redis when DATABASE_URL/RE
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed ## ruff and mypy
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench scripts conftest.py
+	$(VENV)/bin/ruff format --check src tests bench scripts conftest.py
 	$(VENV)/bin/mypy src
 
 bench: setup ## Benchmarks: throughput and latency as ratios, search p99

@@ -35,7 +35,7 @@ def main() -> None:
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(url, timeout=2)  # noqa: S310
+                urllib.request.urlopen(url, timeout=2)
                 break
             except OSError:
                 time.sleep(0.2)
@@ -51,7 +51,7 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
-    print(f"Saved {TARGET.relative_to(ROOT)}")  # noqa: T201
+    print(f"Saved {TARGET.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
