@@ -1,4 +1,4 @@
-""" "Did you mean": queries close to one that found nothing, made of words the catalogue has.
+"""Did you mean: queries close to one that found nothing, made of words the catalogue has.
 
 A word is replaced by real words spelled like it, in the script it was typed in: Georgian
 for Georgian; for Latin letters, English words or Georgian ones romanised as people type

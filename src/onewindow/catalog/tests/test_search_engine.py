@@ -1,17 +1,8 @@
 """The search engine on a small hand-made catalogue: what a citizen typing a query gets."""
 
-from collections.abc import Iterator
-
 import pytest
 
 from onewindow.catalog.search import SearchDocument, SearchHit, SearchIndex
-
-
-@pytest.fixture(autouse=True)
-def _fresh_catalog_copy() -> Iterator[None]:
-    """Replaces the project-wide fixture of this name: the engine needs no Django."""
-    yield
-
 
 NAPR_KA = "საჯარო რეესტრის ეროვნული სააგენტო"
 NAPR_EN = "National Agency of Public Registry"

@@ -2,7 +2,6 @@
 they should see first — in Georgian, English, Latin-typed Georgian, with typos and synonyms.
 """
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -105,12 +104,6 @@ RANKING = [
     ("driver's license", "driving-licence"),
     ("child allowance", "child-benefit"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_catalog_copy() -> Iterator[None]:
-    """Replaces the project-wide fixture of this name: the YAML is read directly, no Django."""
-    yield
 
 
 def _load(path: Path) -> Any:

@@ -1,7 +1,5 @@
 """Georgian ↔ Latin: the national romanisation both ways and the Georgian keyboard layout."""
 
-from collections.abc import Iterator
-
 import pytest
 
 from onewindow.catalog.search.translit import (
@@ -11,13 +9,6 @@ from onewindow.catalog.search.translit import (
     keyboard_to_georgian,
     latin_to_georgian,
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_catalog_copy() -> Iterator[None]:
-    """Replaces the project-wide fixture of this name: no catalogue copy, no Django here."""
-    yield
-
 
 # The national system (2002; BGN/PCGN 2009), an apostrophe marking each ejective.
 NATIONAL = {
