@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from .models import Agency, Category, Service, ServiceCategory, SynonymGroup
 
@@ -22,6 +23,7 @@ class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["code", "name_ka", "name_en", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "name_ka", "name_en", "short_name_en", "short_name_ka"]
