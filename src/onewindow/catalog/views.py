@@ -29,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "popular_services": snapshot.popular_services(8),
             "service_count": len(snapshot.services),
             "agency_count": len(snapshot.agencies),
+            "catalog_token": snapshot.token,
         },
     )
 
@@ -51,7 +52,8 @@ def category_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def service_detail(request: HttpRequest, code: str) -> HttpResponse:
-    service = catalog().services_by_code.get(code)
+    snapshot = catalog()
+    service = snapshot.services_by_code.get(code)
     if service is None:
         raise Http404
     return render(
@@ -61,6 +63,7 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
             "service": service,
             "main_category": service.category_list[0] if service.category_list else None,
             "start_url": reverse("pages:sign_in") + "?next=" + request.path,
+            "catalog_token": snapshot.token,
         },
     )
 

@@ -191,3 +191,20 @@ def test_query_budget_does_not_grow_with_the_catalogue(client: Client) -> None:
     assert large == small
     # One query per page at most: the check for a changed catalogue.
     assert max(large.values()) <= 1
+
+
+def test_pages_show_a_catalogue_change_at_once(client: Client, tmp_path: Path) -> None:
+    import shutil
+
+    directory = tmp_path / "catalog"
+    shutil.copytree(SMALL, directory)
+    catalog_load_directory(directory=directory)
+    assert "Real estate" in page(client, "/en/")
+    assert "Real estate" in page(client, "/en/services/real-estate/")
+
+    services = directory / "services" / "registry.yaml"
+    services.write_text(services.read_text().replace("en: Real estate}", "en: Land and homes}"))
+    catalog_load_directory(directory=directory)
+
+    assert "Land and homes" in page(client, "/en/")
+    assert "Land and homes" in page(client, "/en/services/real-estate/")
