@@ -635,12 +635,14 @@ def _print_report(report: dict[str, Any]) -> None:
     if failed:
         print(f"\n  Responses other than 200 (or socket errors) on: {', '.join(failed)}.")
     cpus = report["machine"]["cpus"] or 1
-    load = report["machine"]["load_average_1min"]
-    busy = max(load) > cpus
+    before, after = report["machine"]["load_average_1min"]
+    busy = before > cpus / 2  # others were already using half the machine
     print(
-        f"\n  Machine: {cpus} CPUs, load average {load[0]:.1f} before, {load[1]:.1f} after"
+        f"\n  Machine: {cpus} CPUs; 1-min load average {before:.1f} before the run, {after:.1f} "
+        "at the end (the server and wrk add about 3)"
         + (
-            " — busy: absolute numbers are unreliable; the side-by-side ratios less so."
+            " — the machine was busy: absolute numbers are unreliable; the side-by-side "
+            "ratios less so."
             if busy
             else "."
         )

@@ -6,14 +6,16 @@ This module and `selectors.py` are the catalogue's public interface to other app
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from django.db import transaction
 from django.db.models import F
 
 from .generated import generated_services
-from .loader import CatalogData, ServiceData, read_catalog
+from .loader import AgencyData, CatalogData, CategoryData, ServiceData, read_catalog
 from .models import Agency, CatalogState, Category, Service, ServiceCategory, SynonymGroup
 from .signals import bulk_loading
 
@@ -62,8 +64,8 @@ def catalog_load(*, data: CatalogData, generate: int = 0) -> LoadReport:
             category_codes=[category.code for category in data.categories],
         )
     with bulk_loading():
-        categories = _load_categories(data, report)
-        agencies = _load_agencies(data, report)
+        categories = _sync(Category, data.categories, _fill_category, "categories", report)
+        agencies = _sync(Agency, data.agencies, _fill_agency, "agencies", report)
         _load_services(services, categories, agencies, report)
         _load_synonyms(data, report)
     if report.changed:
@@ -71,51 +73,59 @@ def catalog_load(*, data: CatalogData, generate: int = 0) -> LoadReport:
     return report
 
 
-def _load_categories(data: CatalogData, report: LoadReport) -> dict[str, Category]:
-    existing = {category.code: category for category in Category.objects.all()}
-    for item in data.categories:
-        category = existing.get(item.code) or Category(code=item.code)
+class _Entry(Protocol):
+    @property
+    def code(self) -> str: ...
+
+    def content_hash(self) -> str: ...
+
+
+Record = TypeVar("Record", Category, Agency, Service)
+Item = TypeVar("Item", bound=_Entry)
+
+
+def _sync(
+    model: type[Record],
+    items: Sequence[Item],
+    fill: Callable[[Record, Item], None],
+    label: str,
+    report: LoadReport,
+) -> dict[str, Record]:
+    """Create or update a record per item (only where its content changed); deactivate
+    the records no item names any more. Returns every record by code."""
+    existing = {record.code: record for record in model.objects.all()}
+    for item in items:
+        record = existing.get(item.code) or model(code=item.code)
         digest = item.content_hash()
-        if category.pk and category.content_hash == digest and category.is_active:
+        if record.pk and record.content_hash == digest and record.is_active:
             continue
-        report.count("updated" if category.pk else "created", "categories")
-        category.title_ka, category.title_en = item.title.ka, item.title.en
-        category.description_ka, category.description_en = item.description.ka, item.description.en
-        category.position, category.is_active, category.content_hash = item.position, True, digest
-        category.save()
-        existing[item.code] = category
-    wanted = {item.code for item in data.categories}
-    for code, category in existing.items():
-        if code not in wanted and category.is_active:
-            category.is_active = False
-            category.save(update_fields=["is_active"])
-            report.count("deactivated", "categories")
+        report.count("updated" if record.pk else "created", label)
+        fill(record, item)
+        record.is_active, record.content_hash = True, digest
+        record.save()
+        existing[item.code] = record
+    wanted = {item.code for item in items}
+    stale = [code for code, record in existing.items() if code not in wanted and record.is_active]
+    model.objects.filter(code__in=stale).update(is_active=False)
+    for code in stale:
+        existing[code].is_active = False
+        report.count("deactivated", label)
     return existing
 
 
-def _load_agencies(data: CatalogData, report: LoadReport) -> dict[str, Agency]:
-    existing = {agency.code: agency for agency in Agency.objects.all()}
-    for item in data.agencies:
-        agency = existing.get(item.code) or Agency(code=item.code)
-        digest = item.content_hash()
-        if agency.pk and agency.content_hash == digest and agency.is_active:
-            continue
-        report.count("updated" if agency.pk else "created", "agencies")
-        agency.name_ka, agency.name_en = item.name.ka, item.name.en
-        agency.short_name_ka, agency.short_name_en = item.short_name.ka, item.short_name.en
-        agency.description_ka, agency.description_en = item.description.ka, item.description.en
-        agency.address_ka, agency.address_en = item.address.ka, item.address.en
-        agency.website, agency.email, agency.phone = item.website, item.email, item.phone
-        agency.position, agency.is_active, agency.content_hash = item.position, True, digest
-        agency.save()
-        existing[item.code] = agency
-    wanted = {item.code for item in data.agencies}
-    for code, agency in existing.items():
-        if code not in wanted and agency.is_active:
-            agency.is_active = False
-            agency.save(update_fields=["is_active"])
-            report.count("deactivated", "agencies")
-    return existing
+def _fill_category(category: Category, item: CategoryData) -> None:
+    category.title_ka, category.title_en = item.title.ka, item.title.en
+    category.description_ka, category.description_en = item.description.ka, item.description.en
+    category.position = item.position
+
+
+def _fill_agency(agency: Agency, item: AgencyData) -> None:
+    agency.name_ka, agency.name_en = item.name.ka, item.name.en
+    agency.short_name_ka, agency.short_name_en = item.short_name.ka, item.short_name.en
+    agency.description_ka, agency.description_en = item.description.ka, item.description.en
+    agency.address_ka, agency.address_en = item.address.ka, item.address.en
+    agency.website, agency.email, agency.phone = item.website, item.email, item.phone
+    agency.position = item.position
 
 
 def _load_services(
@@ -124,13 +134,9 @@ def _load_services(
     agencies: dict[str, Agency],
     report: LoadReport,
 ) -> None:
-    existing = {service.code: service for service in Service.objects.all()}
-    for item in items:
-        service = existing.get(item.code) or Service(code=item.code)
-        digest = item.content_hash()
-        if service.pk and service.content_hash == digest and service.is_active:
-            continue
-        report.count("updated" if service.pk else "created", "services")
+    placed: list[tuple[Service, ServiceData]] = []
+
+    def fill(service: Service, item: ServiceData) -> None:
         service.title_ka, service.title_en = item.title.ka, item.title.en
         service.summary_ka, service.summary_en = item.summary.ka, item.summary.en
         service.description_ka, service.description_en = item.description.ka, item.description.en
@@ -146,20 +152,16 @@ def _load_services(
         service.steps_ka, service.steps_en = list(item.steps.ka), list(item.steps.en)
         service.keywords_ka, service.keywords_en = list(item.keywords.ka), list(item.keywords.en)
         service.popularity, service.is_generated = item.popularity, item.is_generated
-        service.is_active, service.content_hash = True, digest
-        service.save()
-        ServiceCategory.objects.filter(service=service).delete()
-        ServiceCategory.objects.bulk_create(
-            ServiceCategory(service=service, category=categories[code], position=position)
-            for position, code in enumerate(item.categories)
-        )
-        existing[item.code] = service
-    wanted = {item.code for item in items}
-    stale = [code for code, service in existing.items() if code not in wanted and service.is_active]
-    if stale:
-        Service.objects.filter(code__in=stale).update(is_active=False)
-        for _code in stale:
-            report.count("deactivated", "services")
+        placed.append((service, item))
+
+    _sync(Service, items, fill, "services", report)
+    # Categories of the services that changed, now that each has a primary key.
+    ServiceCategory.objects.filter(service__in=[service for service, _item in placed]).delete()
+    ServiceCategory.objects.bulk_create(
+        ServiceCategory(service=service, category=categories[code], position=position)
+        for service, item in placed
+        for position, code in enumerate(item.categories)
+    )
 
 
 def _load_synonyms(data: CatalogData, report: LoadReport) -> None:
