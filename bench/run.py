@@ -49,6 +49,15 @@ TOTAL_SERVICES = 700
 THROUGHPUT_TARGET = 0.40  # home and service pages: share of the hello view's requests/s
 SEARCH_TARGET_MS = 5.0
 STATIC_COPY = "bench/home.html"  # under STATIC_ROOT, so served at /static/bench/home.html
+STRIPPED_VARIABLES = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CACHE_KEY_PREFIX",
+    "DATABASE_CONN_MAX_AGE",
+    "CATALOG_DIR",
+    "CATALOG_REFRESH_SECONDS",
+    "DJANGO_SETTINGS_MODULE",
+}
 
 
 class BenchError(Exception):
@@ -146,8 +155,9 @@ def _environment(workdir: Path) -> dict[str, str]:
     environment = {
         key: value
         for key, value in os.environ.items()
-        # Never a real database or cache: the benchmark writes its own throwaway data.
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "CATALOG_DIR"}
+        # Never a real database or cache (the benchmark writes its own throwaway data), and
+        # the production defaults for what the settings would otherwise take from here.
+        if key not in STRIPPED_VARIABLES
     }
     python_path = [str(ROOT), str(ROOT / "src")]
     if os.environ.get("PYTHONPATH"):

@@ -47,7 +47,11 @@ def category_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "catalog/category_detail.html",
-        {"category": category, "groups": [group for group in groups if group[2]]},
+        {
+            "category": category,
+            "groups": [group for group in groups if group[2]],
+            "catalog_token": snapshot.token,
+        },
     )
 
 
@@ -85,7 +89,11 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "catalog/agency_detail.html",
-        {"agency": agency, "services": snapshot.services_by_agency.get(code, ())},
+        {
+            "agency": agency,
+            "services": snapshot.services_by_agency.get(code, ()),
+            "catalog_token": snapshot.token,
+        },
     )
 
 
@@ -122,6 +130,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "error": error,
             "spelling_suggestions": suggestions,
             "categories": snapshot.categories if query and not results else (),
+            "catalog_token": snapshot.token,
         },
         status=200,
     )

@@ -10,16 +10,22 @@ from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
 
+def _in_language(path: str, current: str, code: str) -> str:
+    """The same page in another language. URL paths are not translated, only prefixed
+    (/ka/…, /en/…), so swapping the prefix is enough — and works on a 404 page too."""
+    prefix = f"/{current}/"
+    if code == current or not path.startswith(prefix):
+        return translate_url(path, code) if code != current else path
+    return f"/{code}/" + path[len(prefix) :]
+
+
 def portal(request: HttpRequest) -> dict[str, Any]:
     current = get_language() or settings.LANGUAGE_CODE
     path = request.get_full_path()
     language_links = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
-        url = translate_url(path, code)
-        if url == path and code != current and path.startswith(f"/{current}/"):
-            # A page that does not resolve (a 404) still switches language by its prefix.
-            url = f"/{code}/" + path[len(current) + 2 :]
+        url = _in_language(path, current, code)
         language_links.append(
             {
                 "code": code,

@@ -208,3 +208,13 @@ def test_pages_show_a_catalogue_change_at_once(client: Client, tmp_path: Path) -
 
     assert "Land and homes" in page(client, "/en/")
     assert "Land and homes" in page(client, "/en/services/real-estate/")
+
+
+def test_cached_parts_of_pages_follow_the_language(client: Client, small_catalog: None) -> None:
+    for _ in range(2):  # the second round is served from the cached fragments
+        georgian = page(client, "/ka/search/?q=extract").split("<main", 1)[1]
+        english = page(client, "/en/search/?q=extract").split("<main", 1)[1]
+        assert "ამონაწერის მომზადება" in georgian and "Preparing an extract" not in georgian
+        assert "Preparing an extract" in english and "ამონაწერის მომზადება" not in english
+        assert "Accessibility statement" in page(client, "/en/agencies/")
+        assert "მისაწვდომობის განცხადება" in page(client, "/ka/agencies/")
