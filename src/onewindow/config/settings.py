@@ -66,8 +66,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "onewindow.pages",
+    "onewindow.identity",
     "onewindow.catalog",
 ]
+AUTH_USER_MODEL = "identity.Account"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,0 +1,1 @@
+"""Persons and accounts: who a user is (login methods come with the identity issue)."""
