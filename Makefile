@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps run test test-unit test-e2e lint bench messages assets catalog \
+.PHONY: help setup system-deps keys run test test-unit test-e2e lint bench messages assets catalog \
 	migrate clean screenshot
 
 help: ## List the targets
@@ -44,15 +44,13 @@ migrate: $(VENV)/.installed
 catalog: migrate ## Load the service catalogue from catalog/*.yaml (idempotent)
 	$(MANAGE) load_catalog
 
-setup: system-deps $(VENV)/.installed assets src/onewindow/locale/ka/LC_MESSAGES/django.mo catalog ## Install and prepare everything
+keys: migrate ## Generate the test PKI of the data exchange under var/pki (idempotent)
+	$(MANAGE) exchange_keys
 
-run: setup ## Serve the portal with demo data on http://127.0.0.1:8000
-	@echo
-	@echo "  OneWindow is starting on http://$(HOST):$(PORT)/ka/ (English: http://$(HOST):$(PORT)/en/)"
-	@echo "  Sign-in (ID card, Public Service Hall accounts) arrives with the identity issue;"
-	@echo "  the admin is at http://$(HOST):$(PORT)/admin/ (create a user: $(MANAGE) createsuperuser)."
-	@echo
-	DEBUG=true $(VENV)/bin/uvicorn onewindow.config.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+setup: system-deps $(VENV)/.installed assets src/onewindow/locale/ka/LC_MESSAGES/django.mo catalog keys ## Install and prepare everything
+
+run: setup ## Serve the portal and the sandbox agencies with demo data on http://127.0.0.1:8000
+	@HOST=$(HOST) PORT=$(PORT) $(PY) scripts/serve.py
 
 test: setup ## Run every test (SQLite; PostgreSQL and Redis when DATABASE_URL/REDIS_URL are set)
 	$(MANAGE) makemigrations --check --dry-run -v 1 >/dev/null

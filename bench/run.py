@@ -13,8 +13,10 @@ Steps, all in a throwaway folder (the project's var/ is never touched):
     ratio to the hello view taken within a round, then the median of those.
  5. the server is stopped (its whole process group) and the folder removed, always.
 
-Prints a table and writes bench/results/latest.json. Exits 0 when a target is missed (the
-table says FAIL); non-zero only when the benchmark itself could not run.
+Prints a table and writes bench/results/latest.json. Then, on the same database, the
+data-exchange benchmarks of bench/exchange.py (a second table, `exchange` in the JSON;
+`--no-exchange` leaves them out). Exits 0 when a target is missed (the table says FAIL);
+non-zero only when the benchmark itself could not run.
 """
 
 from __future__ import annotations
@@ -107,6 +109,10 @@ def main() -> int:
             options, catalogue, inprocess, endpoints, rounds, (command, stack), served, started
         )
         report["machine"]["load_average_1min"] = [load_before, os.getloadavg()[0]]
+        _print_report(report)
+        if options.exchange:
+            _exchange(report, environment, workdir, inprocess["service_code"], options)
+            report["seconds"] = round(time.monotonic() - started, 1)
     except BenchError as error:
         print(f"\nbench: the benchmark could not run: {error}", file=sys.stderr)
         return 1
@@ -116,9 +122,33 @@ def main() -> int:
         shutil.rmtree(workdir, ignore_errors=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    _print_report(report)
     print(f"\nWritten to {RESULTS.relative_to(ROOT)} in {report['seconds']:.0f} s.")
-    return 0
+    return 1 if "error" in report.get("exchange", {}) else 0
+
+
+def _exchange(
+    report: dict[str, Any],
+    environment: dict[str, str],
+    workdir: Path,
+    service_code: str,
+    options: argparse.Namespace,
+) -> None:
+    """The data-exchange benchmarks (bench/exchange.py) on the same throwaway database and
+    service page: a second table, and report["exchange"]."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from bench import exchange
+
+    exchange_options = exchange.options_parser().parse_args(
+        ["--workers", str(options.workers), "--connections", str(options.connections)]
+    )
+    exchange.run(
+        report,
+        environment=environment,
+        workdir=workdir,
+        service_code=service_code,
+        options=exchange_options,
+    )
 
 
 def _options() -> argparse.Namespace:
@@ -137,6 +167,12 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--suggest-query", default="amonaw")
     parser.add_argument(
         "--profile", action="store_true", help="also print a cProfile of the home and service pages"
+    )
+    parser.add_argument(
+        "--no-exchange",
+        dest="exchange",
+        action="store_false",
+        help="leave out the data-exchange benchmarks (bench/exchange.py, about 3 minutes)",
     )
     options = parser.parse_args()
     if not (1 <= options.rounds <= 9 and 1 <= options.duration <= 30 and options.warmup <= 10):

@@ -62,10 +62,18 @@ def _portal_env(var_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def portal_env(tmp_path_factory: pytest.TempPathFactory, sandbox: Any) -> dict[str, str]:
+    """The running portal's environment (its database, secret key, and the sandbox
+    agencies it asks); tests/e2e/sessions.py uses it to sign a person in."""
+    env = _portal_env(tmp_path_factory.mktemp("portal-var"))
+    env.update(EXCHANGE_SANDBOX_URL=sandbox.url, EXCHANGE_PKI_DIR=str(sandbox.pki_dir))
+    return env
+
+
+@pytest.fixture(scope="session")
+def portal_url(portal_env: dict[str, str]) -> Iterator[str]:
     """The portal as `make run` serves it, on a free loopback port, with the real catalogue."""
-    var_dir = tmp_path_factory.mktemp("portal-var")
-    env = _portal_env(var_dir)
+    env = portal_env
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (
         ["migrate", "--no-input", "-v", "0"],

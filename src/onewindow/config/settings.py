@@ -6,6 +6,7 @@ key or with DEBUG on.
 
 from __future__ import annotations
 
+import json
 import secrets
 from pathlib import Path
 
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
     "onewindow.pages",
     "onewindow.identity",
     "onewindow.catalog",
+    "onewindow.exchange",
+    "onewindow.mydata",
 ]
 AUTH_USER_MODEL = "identity.Account"
 
@@ -219,6 +222,36 @@ CATALOG_DIR = Path(env.str("CATALOG_DIR", default=str(BASE_DIR / "catalog")))
 # How often (seconds) a process checks whether the catalogue changed and rebuilds its
 # in-memory copy and search index. 0 checks on every request.
 CATALOG_REFRESH_SECONDS = env.float("CATALOG_REFRESH_SECONDS", default=2.0)
+
+# --- Data exchange ---------------------------------------------------------------------
+# The portal's key and certificate, the exchange CA and the agencies' certificates
+# (`manage.py exchange_keys` generates a test PKI there).
+EXCHANGE_PKI_DIR = Path(env.str("EXCHANGE_PKI_DIR", default=str(VAR_DIR / "pki")))
+# The portal's party id in the exchange (OW-Client, key id).
+EXCHANGE_CLIENT_ID = env.str("EXCHANGE_CLIENT_ID", default="portal")
+# The sandbox agencies: agency base URL = f"{EXCHANGE_SANDBOX_URL}/{agency}" ...
+EXCHANGE_SANDBOX_URL = env.str("EXCHANGE_SANDBOX_URL", default="http://127.0.0.1:8100")
+# ... unless EXCHANGE_AGENCY_URLS (JSON: {"revenue": "https://…"}) names the agency.
+EXCHANGE_AGENCY_URLS: dict[str, str] = {}
+if _agency_urls := env.str("EXCHANGE_AGENCY_URLS", default=""):
+    try:
+        EXCHANGE_AGENCY_URLS = json.loads(_agency_urls)
+    except ValueError as error:
+        raise ImproperlyConfigured("EXCHANGE_AGENCY_URLS is not valid JSON.") from error
+    if not isinstance(EXCHANGE_AGENCY_URLS, dict) or not all(
+        isinstance(url, str) for url in EXCHANGE_AGENCY_URLS.values()
+    ):
+        raise ImproperlyConfigured('EXCHANGE_AGENCY_URLS must be a JSON object {"agency": "url"}.')
+# Seconds one attempt may take; failed reads are retried this many times (connection
+# errors, timeouts, 5xx), with a short backoff.
+EXCHANGE_TIMEOUT_SECONDS = env.float("EXCHANGE_TIMEOUT_SECONDS", default=3.0)
+EXCHANGE_RETRIES = env.int("EXCHANGE_RETRIES", default=2)
+# An agency's circuit opens after this many failed queries in a row, and lets one query
+# try again after the reset time.
+EXCHANGE_BREAKER_FAILURES = env.int("EXCHANGE_BREAKER_FAILURES", default=5)
+EXCHANGE_BREAKER_RESET_SECONDS = env.float("EXCHANGE_BREAKER_RESET_SECONDS", default=30.0)
+# Personal data from agencies is cached at most this many seconds (0: not cached).
+EXCHANGE_CACHE_SECONDS = env.int("EXCHANGE_CACHE_SECONDS", default=60)
 
 PORTAL_NAME = {"ka": "ერთი ფანჯარა", "en": "OneWindow"}
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="help@onewindow.example")

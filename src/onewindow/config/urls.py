@@ -12,10 +12,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", pages_views.healthz, name="healthz"),
+    path("api/exchange/", include("onewindow.exchange.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("onewindow.pages.urls")),
     path("", include("onewindow.catalog.urls")),
+    path("", include("onewindow.mydata.urls")),
     prefix_default_language=True,
 )
 

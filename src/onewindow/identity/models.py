@@ -37,4 +37,6 @@ class Account(AbstractUser):
         """How this account is named in data-exchange messages (`OW-User`)."""
         if self.personal_number:
             return f"person:{self.personal_number}"
-        return f"account:{self.pk}"
+        # Staff without a personal number act as operators until the identity issue
+        # gives accounts their roles (operator, agency staff).
+        return f"operator:{self.pk}"

@@ -1,0 +1,1 @@
+"""Tests of the data exchange (the client against the sandbox agencies, the endpoint)."""
