@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 
+# The sandbox agencies as a session fixture (`sandbox`), for every test tree.
+pytest_plugins = ["tests.sandbox_process"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_catalog_copy(request: pytest.FixtureRequest) -> Iterator[None]:

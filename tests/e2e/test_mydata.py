@@ -1,6 +1,6 @@
 """My data in real Chromium: a demo person's data from every agency, and who looked at it.
 
-The portal asks the sandbox agencies (tests/conftest.py) over signed HTTP; the person is
+The portal asks the sandbox agencies (tests/sandbox_process.py) over signed HTTP; the person is
 signed in by a session made outside the portal (tests/e2e/sessions.py), not a back door.
 """
 

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from owexchange import RequestMeta, TrustStore, load_private_key, sign_request, verify_response
 from sandbox.population import Population, generate
-from tests.conftest import SANDBOX_PERSONS, SANDBOX_SEED, RunningSandbox
+from tests.sandbox_process import SANDBOX_PERSONS, SANDBOX_SEED, RunningSandbox
 
 
 @pytest.fixture(scope="session")

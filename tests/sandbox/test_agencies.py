@@ -23,8 +23,8 @@ from sandbox.agencies import AGENCIES
 from sandbox.agencies.operations import Operation
 from sandbox.app import answer_model
 from sandbox.population import Population
-from tests.conftest import RunningSandbox
 from tests.sandbox.conftest import Portal, company, person
+from tests.sandbox_process import RunningSandbox
 
 EVERY_OPERATION = [
     (agency.id, operation) for agency in AGENCIES.values() for operation in agency.operations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from tests.conftest import REPOSITORY, RunningSandbox
+from tests.sandbox_process import REPOSITORY, RunningSandbox
 
 
 def _imported_roots(path: Path) -> set[str]:

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, settings
 from owexchange import RequestMeta, load_private_key, sign_request
 from sandbox.agencies import AGENCIES
 from sandbox.app import openapi_document
-from tests.conftest import RunningSandbox
+from tests.sandbox_process import RunningSandbox
 
 SCHEMAS = {
     agency_id.replace("-", "_"): schemathesis.openapi.from_dict(openapi_document(agency_id))

@@ -16,8 +16,8 @@ import pytest
 from sandbox.agencies import AGENCIES
 from sandbox.app import answer_model, parse_fault_env
 from sandbox.faults import FaultConfigError
-from tests.conftest import REPOSITORY, RunningSandbox, free_port, wait_until_ready
 from tests.sandbox.conftest import Portal
+from tests.sandbox_process import REPOSITORY, RunningSandbox, free_port, wait_until_ready
 
 NINO = {"type": "person", "id": "01001012345"}
 

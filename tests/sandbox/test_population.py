@@ -24,7 +24,7 @@ from sandbox.providers import (
     is_vin,
     romanise,
 )
-from tests.conftest import REPOSITORY
+from tests.sandbox_process import REPOSITORY
 
 
 def _snapshot(population: Population) -> tuple[object, ...]:

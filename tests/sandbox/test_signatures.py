@@ -11,8 +11,8 @@ import pytest
 
 from owexchange import load_private_key
 from owexchange.pki import ensure_test_pki
-from tests.conftest import RunningSandbox
 from tests.sandbox.conftest import Portal, SignedRequest, person
+from tests.sandbox_process import RunningSandbox
 
 NINO = {"type": "person", "id": "01001012345"}
 

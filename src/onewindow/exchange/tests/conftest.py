@@ -1,6 +1,6 @@
 """The exchange's tests: fresh settings, circuits and cache for each test; a test PKI for
 the endpoint's tests; and, for the client's tests, the real sandbox agencies (the session
-fixture of tests/conftest.py) with a tampering proxy for what the sandbox never does.
+fixture of tests/sandbox_process.py) with a tampering proxy for what the sandbox never does.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from django.core.cache import cache
 
 import pytest
-from tests.conftest import RunningSandbox, sandbox  # noqa: F401  (the sandbox fixture)
+from tests.sandbox_process import RunningSandbox
 
 from onewindow.exchange.breaker import breakers_reset
 from onewindow.exchange.credentials import credentials_forget
@@ -90,7 +90,7 @@ class Agencies:
 
 @pytest.fixture
 def agencies(
-    sandbox: RunningSandbox,  # noqa: F811
+    sandbox: RunningSandbox,
     settings: Any,
 ) -> Iterator[Agencies]:
     settings.EXCHANGE_PKI_DIR = sandbox.pki_dir

@@ -14,15 +14,11 @@ from django.conf import settings
 from django.test import Client
 
 import pytest
-from tests.conftest import _sandbox_faults_cleared, sandbox
 
 from onewindow.catalog.services import catalog_load_directory
 from onewindow.exchange.errors import AgencyUnavailable, ExchangeError, MalformedResponse
 from onewindow.exchange.services import Answer, Asker, Query
 from onewindow.identity.models import Account
-
-# The sandbox agencies (tests/conftest.py), for test_sandbox.py.
-__all__ = ["_sandbox_faults_cleared", "sandbox"]
 
 PERSON_A = "01001012345"
 PERSON_B = "01001054321"

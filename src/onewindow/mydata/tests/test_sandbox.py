@@ -1,7 +1,7 @@
 """My data over real HTTP: signed queries to the sandbox agencies, faults and all.
 
 The portal is Django's test client in this process; the agencies are the sandbox in its
-own process (`sandbox` fixture, tests/conftest.py), with the demo persons' data.
+own process (`sandbox` fixture, tests/sandbox_process.py), with the demo persons' data.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 import httpx
 import pytest
-from tests.conftest import RunningSandbox
+from tests.sandbox_process import RunningSandbox
 
 from onewindow.exchange.breaker import breakers_reset
 from onewindow.exchange.credentials import credentials_forget
