@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -159,17 +161,31 @@ def test_the_dashboard_takes_as_long_as_the_slowest_agency_not_the_sum(
     assert elapsed < 1.6, elapsed
 
 
+@contextmanager
+def _connections_kept_open() -> Iterator[None]:
+    """As Django's test client does: a WSGI request in the test must not close the test's
+    database connection (PostgreSQL would lose the test's transaction)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 def test_agencies_reports_appear_in_the_persons_log(
     portal: Any, catalogue: None, signed_in: SignIn, nino: Account, sandbox: RunningSandbox
 ) -> None:
     portal.ALLOWED_HOSTS = ["testserver"]
-    results = report_accesses(
-        portal="http://testserver",
-        pki_dir=sandbox.pki_dir,
-        count=20,
-        seed=7,
-        transport=httpx.WSGITransport(app=get_wsgi_application()),
-    )
+    with _connections_kept_open():
+        results = report_accesses(
+            portal="http://testserver",
+            pki_dir=sandbox.pki_dir,
+            count=20,
+            seed=7,
+            transport=httpx.WSGITransport(app=get_wsgi_application()),
+        )
     assert all(result.problem is None for result in results), results
     reported = DataAccess.objects.filter(personal_number=NINO, source="agency_report")
     assert reported.exists()
