@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 import pytest
 from tests.sandbox_process import RunningSandbox
@@ -50,11 +51,11 @@ def exchange_settings(settings: Any, exchange_pki: Path) -> Iterator[Any]:
     settings.EXCHANGE_CACHE_SECONDS = 0
     credentials_forget()
     breakers_reset()
-    cache.clear()
+    exchange_cache_clear()
     yield settings
     credentials_forget()
     breakers_reset()
-    cache.clear()
+    exchange_cache_clear()
 
 
 @dataclass
@@ -102,3 +103,16 @@ def agencies(
     finally:
         proxy.close()
         sandbox.set_faults({})
+
+
+def exchange_cache_clear() -> None:
+    """Forget the exchange's cached answers and remembered request ids — only those keys:
+    on Redis, `cache.clear()` flushes the whole database, other test workers' data too."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=backend.make_key("exchange:*")))
+        if keys:
+            client.delete(*keys)
+    else:
+        backend.clear()  # in-process: this worker's own

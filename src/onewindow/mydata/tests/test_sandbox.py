@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core import signals
-from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, connection
 from django.test import Client
@@ -26,6 +25,7 @@ from tests.sandbox_process import RunningSandbox
 from onewindow.exchange.breaker import breakers_reset
 from onewindow.exchange.credentials import credentials_forget
 from onewindow.exchange.models import DataAccess
+from onewindow.exchange.tests.conftest import exchange_cache_clear
 from onewindow.identity.models import Account
 from onewindow.mydata.informational import AGENCY_CATALOG_CODES, SERVICE_OPERATIONS
 from sandbox.access_reports import report_accesses
@@ -49,10 +49,10 @@ def portal(settings: Any, sandbox: RunningSandbox) -> Iterator[Any]:
     settings.EXCHANGE_TIMEOUT_SECONDS = 3.0
     settings.EXCHANGE_RETRIES = 0
     settings.EXCHANGE_CACHE_SECONDS = 0
-    for reset in (credentials_forget, breakers_reset, cache.clear):
+    for reset in (credentials_forget, breakers_reset, exchange_cache_clear):
         reset()
     yield settings
-    for reset in (credentials_forget, breakers_reset, cache.clear):
+    for reset in (credentials_forget, breakers_reset, exchange_cache_clear):
         reset()
 
 

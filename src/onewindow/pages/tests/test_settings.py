@@ -122,7 +122,7 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis(tmp_path: Pat
         "django.db.backends.postgresql",
         "onewindow",
         "django.core.cache.backends.redis.RedisCache",
-        "django.contrib.sessions.backends.cache",
+        "django.contrib.sessions.backends.cached_db",
     ]
 
 
