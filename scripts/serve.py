@@ -36,6 +36,10 @@ def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 60) ->
     raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     env = {
         **os.environ,
@@ -56,6 +60,8 @@ def main() -> None:
         cwd=ROOT, env=env,
     )  # fmt: skip
     processes = [portal, sandbox]
+    # `kill`/`timeout` send SIGTERM: stop the children as Ctrl+C would, not orphan them.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         wait_for(f"http://127.0.0.1:{SANDBOX_PORT}/civil-registry/health", sandbox)
         wait_for(f"http://{HOST}:{PORT}/healthz", portal)
