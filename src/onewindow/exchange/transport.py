@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from django.conf import settings
 
@@ -211,17 +211,8 @@ async def _attempt(
         raise AgencyUnavailable(
             "connection-failed", request_log.detail, agency=query.agency
         ) from error
-    response_log = LoggedMessage(
-        direction="in",
-        kind="response",
-        peer=query.agency,
-        operation=query.operation,
-        request_id=request_id,
-        occurred_at=_now(),
-        status=response.status_code,
-        headers=dict(response.headers.items()),
-        body=raw,
-        elapsed_ms=(time.perf_counter() - started) * 1000,
+    response_log = _response_message(
+        query, request_id, response, body=raw, elapsed_ms=(time.perf_counter() - started) * 1000
     )
     outcome.messages.append(response_log)
     try:
@@ -248,20 +239,32 @@ async def _read(response: httpx.Response, query: Query, request_id: str, outcome
         return b"".join(chunks)
     error = MalformedResponse("too-large", f"Over {MAX_RESPONSE_BYTES} bytes.", agency=query.agency)
     outcome.messages.append(
-        LoggedMessage(
-            direction="in",
-            kind="response",
-            peer=query.agency,
-            operation=query.operation,
-            request_id=request_id,
-            occurred_at=_now(),
-            status=response.status_code,
-            headers=dict(response.headers.items()),
+        _response_message(
+            query,
+            request_id,
+            response,
             refusal=error.reason,
             detail=error.detail + " The body was not kept.",
         )
     )
     raise error
+
+
+def _response_message(
+    query: Query, request_id: str, response: httpx.Response, **details: Any
+) -> LoggedMessage:
+    """The message-log entry of an agency's response to `query`."""
+    return LoggedMessage(
+        direction="in",
+        kind="response",
+        peer=query.agency,
+        operation=query.operation,
+        request_id=request_id,
+        occurred_at=_now(),
+        status=response.status_code,
+        headers=dict(response.headers.items()),
+        **details,
+    )
 
 
 def _interpret(
