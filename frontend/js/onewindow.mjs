@@ -15,6 +15,8 @@ import {
   createAll,
 } from "govuk-frontend";
 
+import { initIdCardSignIn } from "./idcard.mjs";
+import { initSessionTimeout } from "./session-timeout.mjs";
 import { initSuggest } from "./suggest.mjs";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
@@ -30,4 +32,15 @@ createAll(SkipLink);
 
 for (const input of document.querySelectorAll('input[data-module="ow-suggest"]')) {
   initSuggest(input);
+}
+
+// ID-card sign-in: talks to the citizen's card agent (see docs/identity.md).
+for (const element of document.querySelectorAll('[data-module="ow-idcard"]')) {
+  initIdCardSignIn(element);
+}
+
+// The idle-session warning (present only on signed-in pages).
+const sessionTimeout = document.querySelector('[data-module="ow-session-timeout"]');
+if (sessionTimeout) {
+  initSessionTimeout(sessionTimeout);
 }

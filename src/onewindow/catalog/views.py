@@ -66,7 +66,7 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "service": service,
             "main_category": service.category_list[0] if service.category_list else None,
-            "start_url": reverse("pages:sign_in") + "?next=" + request.path,
+            "start_url": reverse("identity:sign-in") + "?next=" + request.path,
             "catalog_token": snapshot.token,
         },
     )

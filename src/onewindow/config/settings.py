@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -66,6 +67,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "onewindow.pages",
     "onewindow.identity",
     "onewindow.catalog",
@@ -73,6 +78,28 @@ INSTALLED_APPS = [
     "onewindow.mydata",
 ]
 AUTH_USER_MODEL = "identity.Account"
+# django-axes must come first: it refuses a locked-out account or address before any
+# password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "onewindow.identity.password.validators.BreachedPasswordValidator"},
+]
+LOGIN_URL = "identity:sign-in"
+LOGIN_REDIRECT_URL = "mydata:dashboard"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -83,7 +110,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "onewindow.identity.middleware.PortalSessionMiddleware",
+    "onewindow.identity.middleware.LoginStepsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onewindow.pages.middleware.SynchronousChainMiddleware",
 ]
@@ -255,6 +286,57 @@ EXCHANGE_BREAKER_FAILURES = env.int("EXCHANGE_BREAKER_FAILURES", default=5)
 EXCHANGE_BREAKER_RESET_SECONDS = env.float("EXCHANGE_BREAKER_RESET_SECONDS", default=30.0)
 # Personal data from agencies is cached at most this many seconds (0: not cached).
 EXCHANGE_CACHE_SECONDS = env.int("EXCHANGE_CACHE_SECONDS", default=60)
+
+# --- Identity: sign-in, sessions, ID cards (docs/identity.md) ----------------------------
+# The portal's origin as the browser sees it (scheme://host[:port], no path): ID-card
+# tokens are signed for exactly this origin, and the card agent answers only it.
+PORTAL_ORIGIN = env.str("PORTAL_ORIGIN", default="http://127.0.0.1:8000")
+# The ID-card test PKI (`python -m testpki init`): CA certificates, OCSP, TSA, demo cards.
+IDCARD_PKI_DIR = Path(env.str("IDCARD_PKI_DIR", default=str(VAR_DIR / "idpki")))
+# Issuing CAs whose ID cards may sign in (PEM or DER files). Default: the test PKI's.
+IDCARD_TRUSTED_CA_FILES = env.list(
+    "IDCARD_TRUSTED_CA_FILES", default=[str(IDCARD_PKI_DIR / "idcard-ca.pem")]
+)
+# The OCSP responder asked about every ID card at sign-in (a designated responder, as Web
+# eID's; the certificates' AIA is not trusted to name it). Empty: the AIA's URL.
+IDCARD_OCSP_URL = env.str("IDCARD_OCSP_URL", default="http://127.0.0.1:8300/ocsp/idcard-ca")
+IDCARD_OCSP_TIMEOUT_SECONDS = env.float("IDCARD_OCSP_TIMEOUT_SECONDS", default=3.0)
+# How long a "good" OCSP answer is reused for the same certificate.
+IDCARD_OCSP_CACHE_SECONDS = env.int("IDCARD_OCSP_CACHE_SECONDS", default=120)
+# Where the citizen's card agent listens (the sign-in page's script talks to it).
+CARDAGENT_URL = env.str("CARDAGENT_URL", default="http://127.0.0.1:24727")
+# Sessions end after this much inactivity (a warning comes first) and at most this long
+# after sign-in.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=15 * 60)
+SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", default=2 * 60)
+SESSION_MAX_SECONDS = env.int("SESSION_MAX_SECONDS", default=12 * 3600)
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Changing contact details or second factors needs a sign-in this recent.
+REAUTH_SECONDS = env.int("REAUTH_SECONDS", default=5 * 60)
+# Throttling (django-axes): an account, or an address, is locked after this many failed
+# sign-ins in a row for the cool-off time.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "onewindow.identity.password.views.locked_out"
+AXES_VERBOSE = False
+# Mail (confirmation codes): SMTP. `make run` serves a sandbox mailbox on loopback.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env.str("EMAIL_HOST", default="127.0.0.1")
+EMAIL_PORT = env.int("EMAIL_PORT", default=8025)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OneWindow <no-reply@onewindow.example>")
+# SMS (confirmation codes): an HTTP provider. The sandbox SMS gateway by default.
+SMS_PROVIDER_URL = env.str("SMS_PROVIDER_URL", default="http://127.0.0.1:8100/sms-gateway")
+SMS_SENDER = env.str("SMS_SENDER", default="OneWindow")
+OTP_TOTP_ISSUER = "OneWindow"
+# The sign-in page's script may talk to the citizen's own card agent, and nothing else.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"] = [SELF, CARDAGENT_URL]
 
 PORTAL_NAME = {"ka": "ერთი ფანჯარა", "en": "OneWindow"}
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="help@onewindow.example")

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("onewindow.pages.urls")),
     path("", include("onewindow.catalog.urls")),
     path("", include("onewindow.mydata.urls")),
+    path("", include("onewindow.identity.urls")),
     prefix_default_language=True,
 )
 

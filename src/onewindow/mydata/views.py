@@ -46,7 +46,7 @@ def _own_person(view: View) -> View:
             return render(request, "mydata/no_personal_number.html", status=403)
         return view(request, account, *args, **kwargs)
 
-    signed_in = login_required(wrapper, login_url=reverse_lazy("pages:sign_in"))
+    signed_in = login_required(wrapper, login_url=reverse_lazy("identity:sign-in"))
     return never_cache(require_safe(signed_in))
 
 

@@ -8,5 +8,4 @@ urlpatterns = [
     path("accessibility/", views.content_page, {"name": "accessibility"}, name="accessibility"),
     path("terms/", views.content_page, {"name": "terms"}, name="terms"),
     path("contact/", views.content_page, {"name": "contact"}, name="contact"),
-    path("sign-in/", views.content_page, {"name": "sign_in"}, name="sign_in"),
 ]

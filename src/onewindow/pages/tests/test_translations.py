@@ -11,7 +11,7 @@ from django.test import Client
 import pytest
 
 ROOT = Path(__file__).resolve().parents[4]
-CONTENT_PAGES = ["help", "accessibility", "terms", "contact", "sign_in"]
+CONTENT_PAGES = ["help", "accessibility", "terms", "contact"]
 
 
 def test_every_georgian_message_is_translated() -> None:
