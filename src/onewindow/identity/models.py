@@ -208,6 +208,9 @@ class ConfirmationCode(models.Model):
         verbose_name_plural = _("confirmation codes")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.channel} {self.destination}"
+
 
 class AuditEvent(AppendOnlyModel):
     """A security event in the append-only, hash-chained audit log (see `audit.py`).
@@ -282,3 +285,6 @@ class AuditHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"{self.last_id} {self.last_hash}"

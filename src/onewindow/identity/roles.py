@@ -52,12 +52,13 @@ def has_role(account: Any, role: Role) -> bool:
     return bool(account.groups.filter(name=role.value).exists())
 
 
-def role_required(
-    role: Role,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+View = Callable[..., HttpResponse]
+
+
+def role_required(role: Role) -> Callable[[View], View]:
     """A view only for accounts with `role` (others: sign in first, or 403)."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not has_role(request.user, role):

@@ -25,7 +25,7 @@ _BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def user_agent(request: HttpRequest) -> str:
-    return request.META.get("HTTP_USER_AGENT", "")[:300]
+    return str(request.META.get("HTTP_USER_AGENT", ""))[:300]
 
 
 def sign_in(
@@ -140,5 +140,5 @@ def sign_out(request: HttpRequest, reason: PortalSession.EndReason) -> None:
         portal_session = PortalSession.objects.filter(session_key=key).first()
         if portal_session is not None:
             actor = account if reason == PortalSession.EndReason.SIGNED_OUT else None
-            end_session(portal_session, reason, request=request, actor=actor)  # type: ignore[arg-type]
+            end_session(portal_session, reason, request=request, actor=actor)
     logout(request)

@@ -21,7 +21,7 @@ NEXT_SESSION_KEY = "ow_next"
 
 
 class Step(StrEnum):
-    CHANGE_PASSWORD = "change-password"
+    CHANGE_PASSWORD = "change-password"  # noqa: S105 (a step's name, not a password)
     ENROL_TOTP = "enrol-totp"
     ACCEPT_TERMS = "accept-terms"
 
