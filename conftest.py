@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-# The sandbox agencies as a session fixture (`sandbox`), for every test tree.
-pytest_plugins = ["tests.sandbox_process"]
+# Session fixtures for every test tree: the sandbox agencies (`sandbox`), the ID-card
+# test PKI and its OCSP/CRL/TSA server, the demo cards and the card agent.
+pytest_plugins = ["tests.sandbox_process", "tests.idpki_process", "tests.cardagent_process"]
 
 
 @pytest.fixture(autouse=True)

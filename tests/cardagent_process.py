@@ -1,0 +1,1 @@
+"""Fixtures: demo ID cards and the card agent (see docs/identity.md)."""
