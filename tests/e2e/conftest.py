@@ -61,17 +61,60 @@ def _portal_env(var_dir: Path) -> dict[str, str]:
     return env
 
 
+def identity_env(
+    *, portal_origin: str, sandbox: Any, idpki_server: Any, cardagent_url: str
+) -> dict[str, str]:
+    """What a portal needs for sign-in: the ID-card PKI and its OCSP responder, the card
+    agent's address, and the sandbox's SMS gateway and mailbox (SMTP)."""
+    pki_dir = Path(idpki_server.pki.directory)
+    return {
+        "PORTAL_ORIGIN": portal_origin,
+        "IDCARD_PKI_DIR": str(pki_dir),
+        "IDCARD_TRUSTED_CA_FILES": str(pki_dir / "idcard-ca.pem"),
+        "IDCARD_OCSP_URL": idpki_server.ocsp_url,
+        "CARDAGENT_URL": cardagent_url,
+        "SMS_PROVIDER_URL": f"{sandbox.url}/sms-gateway",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(getattr(sandbox, "smtp_port", 8025)),
+    }
+
+
 @pytest.fixture(scope="session")
-def portal_env(tmp_path_factory: pytest.TempPathFactory, sandbox: Any) -> dict[str, str]:
-    """The running portal's environment (its database, secret key, and the sandbox
-    agencies it asks); tests/e2e/sessions.py uses it to sign a person in."""
+def portal_port() -> int:
+    return _free_port()
+
+
+@pytest.fixture(scope="session")
+def cardagent_port() -> int:
+    """Where the shared portal expects the card agent (tests start it with this port)."""
+    return _free_port()
+
+
+@pytest.fixture(scope="session")
+def portal_env(
+    tmp_path_factory: pytest.TempPathFactory,
+    sandbox: Any,
+    idpki_server: Any,
+    portal_port: int,
+    cardagent_port: int,
+) -> dict[str, str]:
+    """The running portal's environment (its database, secret key, the sandbox agencies
+    it asks, the ID-card PKI); tests/e2e/sessions.py uses it to sign a person in."""
     env = _portal_env(tmp_path_factory.mktemp("portal-var"))
     env.update(EXCHANGE_SANDBOX_URL=sandbox.url, EXCHANGE_PKI_DIR=str(sandbox.pki_dir))
+    env.update(
+        identity_env(
+            portal_origin=f"http://127.0.0.1:{portal_port}",
+            sandbox=sandbox,
+            idpki_server=idpki_server,
+            cardagent_url=f"http://127.0.0.1:{cardagent_port}",
+        )
+    )
     return env
 
 
 @pytest.fixture(scope="session")
-def portal_url(portal_env: dict[str, str]) -> Iterator[str]:
+def portal_url(portal_env: dict[str, str], portal_port: int) -> Iterator[str]:
     """The portal as `make run` serves it, on a free loopback port, with the real catalogue."""
     env = portal_env
     manage = [sys.executable, str(ROOT / "manage.py")]
@@ -81,7 +124,7 @@ def portal_url(portal_env: dict[str, str]) -> Iterator[str]:
         ["collectstatic", "--no-input", "-v", "0"],
     ):
         subprocess.run(manage + command, env=env, cwd=ROOT, check=True, timeout=300)
-    port = _free_port()
+    port = portal_port
     server = subprocess.Popen(
         [
             sys.executable,
