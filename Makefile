@@ -44,8 +44,10 @@ migrate: $(VENV)/.installed
 catalog: migrate ## Load the service catalogue from catalog/*.yaml (idempotent)
 	$(MANAGE) load_catalog
 
-keys: migrate ## Generate the test PKI of the data exchange under var/pki (idempotent)
+keys: migrate ## Generate the test PKIs (exchange: var/pki; ID cards: var/idpki) and demo cards (idempotent)
 	$(MANAGE) exchange_keys
+	PYTHONPATH=src $(PY) -m testpki init var/idpki
+	PYTHONPATH=src $(PY) -m cardagent provision --pki var/idpki --into var/cards
 
 setup: system-deps $(VENV)/.installed assets src/onewindow/locale/ka/LC_MESSAGES/django.mo catalog keys ## Install and prepare everything
 

@@ -1,7 +1,8 @@
-"""`make run`: the sandbox agencies and the portal side by side, until Ctrl+C.
+"""`make run`: the portal and everything around it, side by side, until Ctrl+C.
 
-Both are separate processes, as in production: the portal reaches the agencies only over
-the signed data exchange on loopback.
+Separate processes, as in production: the sandbox agencies (reached only over the signed
+data exchange on loopback, with the sandbox SMS gateway and mailbox), the ID-card PKI's
+OCSP/CRL/TSA server, the citizen's card agent with the demo ID cards, and the portal.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = os.environ.get("PORT", "8000")
 SANDBOX_PORT = os.environ.get("SANDBOX_PORT", "8100")
+SMTP_PORT = os.environ.get("SMTP_PORT", "8025")
+PKI_PORT = os.environ.get("PKI_PORT", "8300")
+CARDAGENT_PORT = os.environ.get("CARDAGENT_PORT", "24727")
 VAR = Path(os.environ.get("ONEWINDOW_VAR_DIR", ROOT / "var"))
 
 
@@ -46,6 +50,14 @@ def main() -> None:
         "PYTHONPATH": str(ROOT / "src"),
         "EXCHANGE_SANDBOX_URL": f"http://127.0.0.1:{SANDBOX_PORT}",
         "EXCHANGE_PKI_DIR": str(VAR / "pki"),
+        "PORTAL_ORIGIN": f"http://{HOST}:{PORT}",
+        "IDCARD_PKI_DIR": str(VAR / "idpki"),
+        "IDCARD_TRUSTED_CA_FILES": str(VAR / "idpki" / "idcard-ca.pem"),
+        "IDCARD_OCSP_URL": f"http://127.0.0.1:{PKI_PORT}/ocsp/idcard-ca",
+        "CARDAGENT_URL": f"http://127.0.0.1:{CARDAGENT_PORT}",
+        "SMS_PROVIDER_URL": f"http://127.0.0.1:{SANDBOX_PORT}/sms-gateway",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": SMTP_PORT,
     }
     env.setdefault("DEBUG", "true")
     python = sys.executable
@@ -54,16 +66,31 @@ def main() -> None:
          "--pki", str(VAR / "pki")],
         cwd=ROOT, env={**env, "SANDBOX_VAR_DIR": str(VAR / "sandbox")},
     )  # fmt: skip
+    pki = subprocess.Popen(
+        [python, "-m", "testpki", "serve", str(VAR / "idpki"), "--host", "127.0.0.1",
+         "--port", PKI_PORT],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    # The card agent runs on the citizen's computer; here, beside the portal, with every
+    # demo card "inserted" (its dialog asks which one).
+    agent = subprocess.Popen(
+        [python, "-m", "cardagent", "serve", "--cards", str(VAR / "cards"),
+         "--origin", f"http://{HOST}:{PORT}", "--port", CARDAGENT_PORT,
+         "--ocsp-url", f"http://127.0.0.1:{PKI_PORT}/ocsp/idcard-ca"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
     portal = subprocess.Popen(
         [python, "-m", "uvicorn", "onewindow.config.asgi:application", "--host", HOST,
          "--port", PORT, "--lifespan", "off"],
         cwd=ROOT, env=env,
     )  # fmt: skip
-    processes = [portal, sandbox]
+    processes = [portal, agent, pki, sandbox]
     # `kill`/`timeout` send SIGTERM: stop the children as Ctrl+C would, not orphan them.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         wait_for(f"http://127.0.0.1:{SANDBOX_PORT}/civil-registry/health", sandbox)
+        wait_for(f"http://127.0.0.1:{PKI_PORT}/health", pki)
+        wait_for(f"http://127.0.0.1:{CARDAGENT_PORT}/v1/status", agent)
         wait_for(f"http://{HOST}:{PORT}/healthz", portal)
         # The agencies tell the portal who looked at the demo persons' data in their systems.
         subprocess.run(
@@ -75,8 +102,14 @@ def main() -> None:
             f"\n  OneWindow: http://{HOST}:{PORT}/ka/  (English: http://{HOST}:{PORT}/en/)\n"
             f"  Sandbox agencies: http://127.0.0.1:{SANDBOX_PORT}/<agency>/openapi.json\n"
             "  Demo persons and what each agency holds about them: docs/demo-data.md\n"
-            "  Sign-in arrives with the identity issue; until then My data is shown in the\n"
-            "  tests. Stop with Ctrl+C.\n",
+            '\n  Sign in with a demo ID card: press "Sign in with ID card"; the card agent\n'
+            f"  (http://127.0.0.1:{CARDAGENT_PORT}) opens a window: choose a card, type the PIN.\n"
+            "  Cards and PINs: Nino Beridze 1234, Giorgi 2345, Mariam 3456, Tamaz 4567,\n"
+            "  Levan Kapanadze 5678 (a revoked card 6789, an expired one 7890).\n"
+            "  The first sign-in registers you; the codes it sends arrive in\n"
+            f"  http://127.0.0.1:{SANDBOX_PORT}/mailbox/ (e-mail) and\n"
+            f"  http://127.0.0.1:{SANDBOX_PORT}/sms-gateway/ (SMS).\n"
+            "\n  Stop with Ctrl+C.\n",
             flush=True,
         )
         while all(process.poll() is None for process in processes):
