@@ -174,12 +174,15 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, portal_url: str) -> Iterator[Page]:
+def page(browser: Browser, portal_url: str, portal_env: dict[str, str]) -> Iterator[Page]:
     context = browser.new_context(base_url=portal_url, locale="ka-GE")
     blocked: list[str] = []
 
+    # The portal, and the citizen's card agent on their own computer (ID-card sign-in).
+    allowed = (portal_url, portal_env["CARDAGENT_URL"])
+
     def only_our_origin(route: Any) -> None:
-        if route.request.url.startswith(portal_url):
+        if route.request.url.startswith(allowed):
             route.continue_()
         else:
             blocked.append(route.request.url)

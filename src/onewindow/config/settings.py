@@ -298,7 +298,7 @@ IDCARD_TRUSTED_CA_FILES = env.list(
     "IDCARD_TRUSTED_CA_FILES", default=[str(IDCARD_PKI_DIR / "idcard-ca.pem")]
 )
 # The OCSP responder asked about every ID card at sign-in (a designated responder, as Web
-# eID's; the certificates' AIA is not trusted to name it). Empty: the AIA's URL.
+# eID's; the certificates' AIA is not trusted to name it). Required.
 IDCARD_OCSP_URL = env.str("IDCARD_OCSP_URL", default="http://127.0.0.1:8300/ocsp/idcard-ca")
 IDCARD_OCSP_TIMEOUT_SECONDS = env.float("IDCARD_OCSP_TIMEOUT_SECONDS", default=3.0)
 # How long a "good" OCSP answer is reused for the same certificate.

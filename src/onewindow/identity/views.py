@@ -13,7 +13,9 @@ from .steps import next_url, safe_next
 @require_safe
 def sign_in_page(request: HttpRequest) -> HttpResponse:
     next_path = safe_next(request, request.GET.get("next"))
-    if request.user.is_authenticated:
+    # Signed in already: on to where the person was going, unless they are asked to
+    # prove it is them again (re-authentication with the ID card).
+    if request.user.is_authenticated and request.GET.get("reauth") != "1":
         return HttpResponseRedirect(next_path or next_url(request))
     return render(
         request,
