@@ -1,9 +1,10 @@
 """Signing a person in to the running portal without any back door in the portal.
 
-Until ID-card login exists, a test creates the account and a logged-in session itself: a
-short Python program, run with the portal's own environment (its database and secret
-key), does what `django.contrib.auth.login` stores in a session and prints the session
-key; the test gives the browser that cookie.
+A test creates the account and a signed-in session itself: a short Python program, run
+with the portal's own environment (its database and secret key), stores what an ID-card
+sign-in stores (`django.contrib.auth.login`'s keys and the portal's `ow_*` keys, terms
+already accepted, no steps left), records the `PortalSession`, and prints the session key;
+the test gives the browser that cookie.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from playwright.sync_api import BrowserContext
 ROOT = Path(__file__).resolve().parents[2]
 
 _PROGRAM = """
-import json, sys
+import json, sys, time
 import django
 django.setup()
 from importlib import import_module
@@ -40,7 +41,16 @@ session = import_module(settings.SESSION_ENGINE).SessionStore()
 session[SESSION_KEY] = account._meta.pk.value_to_string(account)
 session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
 session[HASH_SESSION_KEY] = account.get_session_auth_hash()
+now = time.time()
+session["ow_method"] = "id-card"
+session["ow_signed_in_at"] = session["ow_last_seen"] = session["ow_reauth_at"] = now
+session["ow_steps"] = []
 session.create()
+from onewindow.identity.models import PortalSession
+PortalSession.objects.create(
+    account=account, session_key=session.session_key, method="id-card",
+    ip_address="127.0.0.1", user_agent="Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0",
+)
 print(session.session_key)
 """
 
