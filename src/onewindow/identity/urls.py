@@ -12,5 +12,6 @@ urlpatterns = [
     path("sign-in/id-card/", include("onewindow.identity.idcard.urls")),
     path("sign-in/password/", include("onewindow.identity.password.urls")),
     path("account/", include("onewindow.identity.account.urls")),
+    path("account/", include("onewindow.identity.password.account_urls")),
     path("hall/", include("onewindow.identity.hall.urls")),
 ]

@@ -1,5 +1,10 @@
-"""URLs of this part of the identity room (see docs/identity.md)."""
+"""Password sign-in URLs, under `sign-in/password/` (see docs/identity.md)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.password_sign_in, name="password-sign-in"),
+    path("code/", views.password_code, name="password-code"),
+]
