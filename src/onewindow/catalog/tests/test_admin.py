@@ -23,6 +23,10 @@ pytestmark = pytest.mark.django_db
 def admin_client(client: Client) -> Client:
     user = get_user_model().objects.create_superuser("admin", "admin@example.org", "x" * 16)
     client.force_login(user)
+    # The admin admits only sessions signed in with two factors (here: an ID card).
+    session = client.session
+    session["ow_method"] = "id-card"
+    session.save()
     catalog_load_directory(directory=SMALL)
     return client
 

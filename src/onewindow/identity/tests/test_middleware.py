@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import connection
 from django.test import Client
@@ -151,6 +152,7 @@ def test_the_admin_login_page_is_the_portals_sign_in(client: Client) -> None:
 def test_the_admin_refuses_a_password_session_without_a_second_factor(client: Client) -> None:
     staff = _staff("admin1")
     sign_in(client, staff, SignInMethod.PASSWORD)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get("/admin/")
     assert response.status_code == 403
     assert "signed in with two factors" in response.content.decode()
