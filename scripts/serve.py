@@ -22,6 +22,10 @@ SANDBOX_PORT = os.environ.get("SANDBOX_PORT", "8100")
 SMTP_PORT = os.environ.get("SMTP_PORT", "8025")
 PKI_PORT = os.environ.get("PKI_PORT", "8300")
 CARDAGENT_PORT = os.environ.get("CARDAGENT_PORT", "24727")
+# The demo operator's sign-in (a demo only: `make run` is never a production set-up).
+DEMO_OPERATOR_PASSWORD = "hall-desk-demo-2026"  # noqa: S105
+DEMO_OPERATOR_TOTP_HEX = "3132333435363738393031323334353637383930"
+DEMO_OPERATOR_TOTP_BASE32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 VAR = Path(os.environ.get("ONEWINDOW_VAR_DIR", ROOT / "var"))
 
 
@@ -92,6 +96,14 @@ def main() -> None:
         wait_for(f"http://127.0.0.1:{PKI_PORT}/health", pki)
         wait_for(f"http://127.0.0.1:{CARDAGENT_PORT}/v1/status", agent)
         wait_for(f"http://{HOST}:{PORT}/healthz", portal)
+        # A demo Public Service Hall operator (idempotent: the same account every time).
+        subprocess.run(
+            [python, str(ROOT / "manage.py"), "create_operator", "operator",
+             "--hall", "Tbilisi, Public Service Hall", "--password", DEMO_OPERATOR_PASSWORD,
+             "--totp-secret", DEMO_OPERATOR_TOTP_HEX, "--first-name", "Eka",
+             "--last-name", "Lomidze"],
+            cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
         # The agencies tell the portal who looked at the demo persons' data in their systems.
         subprocess.run(
             [python, "-m", "sandbox", "report-accesses", "--portal", f"http://{HOST}:{PORT}",
@@ -109,6 +121,10 @@ def main() -> None:
             "  The first sign-in registers you; the codes it sends arrive in\n"
             f"  http://127.0.0.1:{SANDBOX_PORT}/mailbox/ (e-mail) and\n"
             f"  http://127.0.0.1:{SANDBOX_PORT}/sms-gateway/ (SMS).\n"
+            "\n  Public Service Hall desk: sign in as `operator`, password\n"
+            f"  {DEMO_OPERATOR_PASSWORD}, with an authenticator app set up with the key\n"
+            f"  {DEMO_OPERATOR_TOTP_BASE32}\n"
+            f"  then http://{HOST}:{PORT}/ka/hall/ registers citizens without an ID card.\n"
             "\n  Stop with Ctrl+C.\n",
             flush=True,
         )
