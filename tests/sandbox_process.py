@@ -49,6 +49,9 @@ class RunningSandbox:
     seed: int
     startup_seconds: float
     process: subprocess.Popen[bytes] = field(repr=False)
+    # The mailbox's SMTP server (sandbox.messaging): the portal's EMAIL_PORT; the messages
+    # are at `{url}/mailbox/messages?to=…`, the SMS at `{url}/sms-gateway/messages?to=…`.
+    smtp_port: int = 0
 
     def agency_url(self, agency_id: str) -> str:
         return f"{self.url}/{agency_id}"
@@ -106,7 +109,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
     root = tmp_path_factory.mktemp("sandbox")
     pki_dir, var_dir, log = root / "pki", root / "var", root / "sandbox.log"
     ensure_test_pki(pki_dir, DEFAULT_PARTIES)
-    port = free_port()
+    port, smtp_port = free_port(), free_port()
     environment = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(
@@ -117,7 +120,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
     command = [
         sys.executable, "-m", "sandbox", "serve", "--host", "127.0.0.1", "--port", str(port),
         "--persons", str(SANDBOX_PERSONS), "--seed", str(SANDBOX_SEED),
-        "--pki", str(pki_dir), "--var", str(var_dir),
+        "--pki", str(pki_dir), "--var", str(var_dir), "--smtp-port", str(smtp_port),
     ]  # fmt: skip
     started = time.monotonic()
     with log.open("wb") as output:
@@ -135,6 +138,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
             seed=SANDBOX_SEED,
             startup_seconds=time.monotonic() - started,
             process=process,
+            smtp_port=smtp_port,
         )
     finally:
         process.terminate()

@@ -20,12 +20,12 @@ AGENCY_OPERATIONS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "document-participation",
         ),
         "revenue": ("tax-debts", "authorised-persons"),
-        "patrol-police": ("fines", "vehicles"),
+        "patrol-police": ("fines", "vehicles", "driving-licences"),
         "border-police": ("border-crossings",),
         "enforcement": ("debtors-registry",),
         "social-service": ("pensions", "benefits", "health-insurance"),
         "education": ("education-records",),
-        "tbilisi": ("municipal-data",),
+        "tbilisi": ("municipal-data", "towed-vehicles"),
     }
 )
 AGENCIES: Final[tuple[str, ...]] = tuple(AGENCY_OPERATIONS)

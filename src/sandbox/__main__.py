@@ -1,7 +1,8 @@
 """`python -m sandbox serve …` and `python -m sandbox report-accesses …`.
 
 Every option has an environment variable: SANDBOX_HOST, SANDBOX_PORT, SANDBOX_PERSONS,
-SANDBOX_SEED, SANDBOX_PKI_DIR, SANDBOX_VAR_DIR, SANDBOX_FAULTS (JSON, see sandbox.faults).
+SANDBOX_SEED, SANDBOX_PKI_DIR, SANDBOX_VAR_DIR, SANDBOX_FAULTS (JSON, see sandbox.faults),
+SANDBOX_SMTP_PORT.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
         default=_env("SANDBOX_FAULTS", "{}"),
         help='JSON, e.g. {"revenue": {"fail": true}}',
     )
+    serve.add_argument(
+        "--smtp-port",
+        type=int,
+        default=int(_env("SANDBOX_SMTP_PORT", "8025")),
+        help="The mailbox's SMTP server on 127.0.0.1 (0: none).",
+    )
     serve.add_argument("--log-level", default="warning")
     report = commands.add_parser(
         "report-accesses", help="Send signed access reports of every agency to the portal."
@@ -69,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             var_dir=arguments.var,
             faults=faults,
             log_level=arguments.log_level,
+            smtp_port=arguments.smtp_port,
         )
         return 0
     from .access_reports import report_accesses

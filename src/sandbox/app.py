@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,8 +40,9 @@ from owexchange import (
 
 from .agencies import AGENCIES, Agency, Operation
 from .agencies.values import Shape, Text
-from .faults import FaultBoard, FaultConfigError, parse_faults
+from .faults import FaultBoard, FaultConfigError, Faults, parse_faults
 from .message_log import MessageLog
+from .messaging import install as install_messaging
 from .population import Population
 
 PROBLEM_TYPE: Final = "application/problem+json"
@@ -430,12 +431,41 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
+def record_unanswered(
+    desks: Mapping[str, AgencyDesk], path: str, headers: Mapping[str, str], fault: str
+) -> None:
+    """Log a request to an operation that an injected fault (`hang`, `down`) leaves without
+    an answer: the agency received it, so its message log has it. The request was not
+    read or verified, so its headers are logged as they came (`verified: false`)."""
+    agency, _, rest = path.lstrip("/").partition("/")
+    desk = desks.get(agency)
+    if desk is None or not rest.startswith("v1/"):
+        return
+    fields = {name.lower(): value for name, value in headers.items()}
+    desk.log.record(
+        request_id=fields.get("ow-request-id", "")[:200] or None,
+        operation=rest.removeprefix("v1/")[:100],
+        request_digest=fields.get("content-digest"),
+        request_signature=fields.get("signature"),
+        client=fields.get("ow-client"),
+        user=fields.get("ow-user"),
+        purpose=fields.get("ow-purpose"),
+        on_behalf_of=fields.get("ow-on-behalf-of"),
+        verified=False,
+        status=None,
+        reason=fault,
+    )
+
+
 class FaultInjection:
     """ASGI middleware: delays, hangs (and, outside `serve`, stands in for down)."""
 
-    def __init__(self, app: ASGIApp, board: FaultBoard) -> None:
+    def __init__(
+        self, app: ASGIApp, board: FaultBoard, desks: Mapping[str, AgencyDesk] | None = None
+    ) -> None:
         self.app = app
         self.board = board
+        self.desks = desks or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         agency = str(scope.get("path", "")).lstrip("/").split("/", 1)[0]
@@ -444,12 +474,21 @@ class FaultInjection:
             return
         faults = self.board.of(agency)
         if faults.hang or faults.down:
+            headers = {
+                name.decode("latin-1"): value.decode("latin-1")
+                for name, value in scope.get("headers", [])
+            }
+            record_unanswered(self.desks, str(scope["path"]), headers, _fault_name(faults))
             await _until_disconnected(receive)
             return
         if faults.delay_ms or faults.jitter_ms:
             jitter = random.uniform(0, faults.jitter_ms)  # noqa: S311 — timing, not secrets
             await asyncio.sleep((faults.delay_ms + jitter) / 1000)
         await self.app(scope, receive, send)
+
+
+def _fault_name(faults: Faults) -> str:
+    return "hang" if faults.hang else "down"
 
 
 async def _until_disconnected(receive: Receive) -> None:
@@ -538,10 +577,11 @@ def create_app(
         )
 
     _control_routes(root, sandbox)
+    install_messaging(root)  # the SMS gateway and the mailbox (sandbox.messaging)
     for agency_id, desk in desks.items():
         root.mount(f"/{agency_id}", agency_app(desk.agency, sandbox))
     root.state.sandbox = sandbox
-    root.add_middleware(FaultInjection, board=sandbox.faults)
+    root.add_middleware(FaultInjection, board=sandbox.faults, desks=sandbox.desks)
     return root
 
 

@@ -6,8 +6,11 @@ the operation's model whenever it is served, and by the tests.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Final
 
+from .agencies import patrol_police, tbilisi
+from .agencies.values import text
 from .demo import (
     ALDAGI,
     BERIDZE_CONSTRUCTION,
@@ -315,6 +318,29 @@ NO_DEBTS: Final[Data] = {"total_gel": 0.0, "items": []}
 NOT_A_DEBTOR: Final[Data] = {"registered": False, "items": []}
 NONE: Final[Data] = {"items": []}
 
+
+def licence(number: str, categories: list[str], issued: str, points: int = 0) -> Data:
+    record = patrol_police.licence(number, categories, date.fromisoformat(issued), points=points)
+    return {"items": [record.model_dump(mode="json")]}
+
+
+def towed(*items: tuple[str, str, tuple[str, str], str, int, str | None]) -> Data:
+    """Tows: plate, when, from (ka, en), reason, impound lot (0, 1), released when."""
+    return {
+        "items": [
+            tbilisi.tow(
+                plate,
+                datetime.fromisoformat(at + "+04:00"),
+                text(*street),
+                reason,
+                lot,
+                datetime.fromisoformat(released + "+04:00") if released else None,
+            ).model_dump(mode="json")
+            for plate, at, street, reason, lot, released in items
+        ]
+    }
+
+
 OVERRIDES: Final[dict[tuple[str, str], Data]] = {
     # Identity documents (civil registry)
     ("identity-documents", NINO): {"items": [
@@ -398,6 +424,30 @@ OVERRIDES: Final[dict[tuple[str, str], Data]] = {
              "MB-021-MB", ("თბილისი, ჭავჭავაძის გამზ.", "Tbilisi, Chavchavadze Ave.")),
     ),
     ("fines", DIGITAL_SERVICES): fines(),
+    # Driving licences (patrol police): every demo driver has one for the cars above
+    ("driving-licences", NINO): licence("N0418265", ["B"], "2024-05-14"),
+    ("driving-licences", GIORGI): licence("G1730944", ["B", "C1"], "2021-08-03", points=4),
+    ("driving-licences", MARIAM): licence("M2502187", ["B"], "2025-02-18"),
+    ("driving-licences", TAMAZ): licence("T0806611", ["B"], "2018-06-01"),
+    ("driving-licences", LEVAN): licence("L1903356", ["B", "C1", "C"], "2019-03-11", points=2),
+    # Towed vehicles (Tbilisi City Hall), by the plates of the vehicles above
+    ("towed-vehicles", GIORGI): towed(
+        ("GB-777-GB", "2026-10-30T11:20:00",
+         ("თბილისი, რუსთაველის გამზ.", "Tbilisi, Rustaveli Ave."), "bus-lane", 0, None),
+    ),
+    ("towed-vehicles", LEVAN): towed(
+        ("LK-345-KT", "2026-08-14T16:05:00", ("თბილისი, აღმაშენებლის გამზ.",
+         "Tbilisi, Agmashenebeli Ave."), "no-parking", 1, "2026-08-15T10:30:00"),
+    ),
+    ("towed-vehicles", BERIDZE_CONSTRUCTION): towed(
+        ("BC-405-BC", "2025-12-09T09:40:00",
+         ("თბილისი, წერეთლის გამზ.", "Tbilisi, Tsereteli Ave."), "pavement", 0,
+         "2025-12-09T18:15:00"),
+    ),
+    ("towed-vehicles", NINO): {"items": []},
+    ("towed-vehicles", MARIAM): {"items": []},
+    ("towed-vehicles", TAMAZ): {"items": []},
+    ("towed-vehicles", DIGITAL_SERVICES): {"items": []},
     # Tax debts (revenue service)
     ("tax-debts", NINO): debts(debt("property", 86.40, 3.63, "2026-04-01", "disputed")),
     ("tax-debts", GIORGI): debts(debt("property", 310.00, 71.61, "2025-11-15", "unpaid")),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -18,13 +19,17 @@ import uvicorn
 from owexchange import DEFAULT_PARTIES
 from owexchange.pki import ensure_test_pki
 
-from .app import create_app
+from .app import AgencyDesk, create_app, record_unanswered
 from .faults import FaultBoard
+from .messaging.smtp import start_smtp
 from .population import generate
 
 
-def dropping_protocol(board: FaultBoard) -> type[object] | str:
-    """uvicorn's httptools protocol that drops the connections of `down` agencies."""
+def dropping_protocol(
+    board: FaultBoard, desks: Mapping[str, AgencyDesk] | None = None
+) -> type[object] | str:
+    """uvicorn's httptools protocol that drops the connections of `down` agencies (after
+    logging the request in the agency's message log: it did arrive)."""
     try:
         from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
     except ImportError:  # no httptools: `down` falls back to hanging (FaultInjection)
@@ -32,11 +37,16 @@ def dropping_protocol(board: FaultBoard) -> type[object] | str:
 
     class DroppingProtocol(HttpToolsProtocol):
         faults: ClassVar[FaultBoard] = board
+        agency_desks: ClassVar[Mapping[str, AgencyDesk]] = desks or {}
         dropped = False
 
         def on_headers_complete(self) -> None:
             path = urlsplit(self.url.decode("latin-1")).path
             if self.faults.is_down(path):
+                headers = {
+                    name.decode("latin-1"): value.decode("latin-1") for name, value in self.headers
+                }
+                record_unanswered(self.agency_desks, path, headers, "down")
                 self.dropped = True
                 self.transport.abort()
                 return
@@ -63,6 +73,7 @@ def serve(
     var_dir: Path | None,
     faults: FaultBoard,
     log_level: str = "warning",
+    smtp_port: int = 0,
 ) -> None:
     started = time.perf_counter()
     ensure_test_pki(pki_dir, DEFAULT_PARTIES)
@@ -73,7 +84,7 @@ def serve(
         app,
         host=host,
         port=port,
-        http=dropping_protocol(faults),  # type: ignore[arg-type]
+        http=dropping_protocol(faults, app.state.sandbox.desks),  # type: ignore[arg-type]
         lifespan="off",
         log_level=log_level,
         access_log=False,
@@ -83,4 +94,10 @@ def serve(
         f"Sandbox agencies: {len(population.persons)} persons (seed {seed}) ready in "
         f"{time.perf_counter() - started:.2f} s at http://{host}:{port}/{{agency-id}}/\n"
     )
-    uvicorn.Server(config).run()
+    # The mailbox's SMTP server (sandbox.messaging), beside the HTTP one, on loopback only.
+    mailbox = start_smtp(app.state.messaging, smtp_port) if smtp_port else None
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        if mailbox is not None:
+            mailbox.stop()

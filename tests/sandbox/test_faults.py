@@ -28,6 +28,10 @@ def _elapsed(call: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
+def _logged(sandbox: RunningSandbox, agency: str, request_id: str) -> list[dict[str, object]]:
+    return [e for e in sandbox.messages(agency, 1000) if e.get("request_id") == request_id]
+
+
 def test_a_slow_agency_answers_late_and_only_it(portal: Portal, sandbox: RunningSandbox) -> None:
     sandbox.set_faults({"tbilisi": {"delay_ms": 400, "jitter_ms": 50}})
     slow = _elapsed(lambda: portal.data("tbilisi", "municipal-data", NINO))
@@ -66,6 +70,15 @@ def test_a_hanging_agency_answers_nothing_until_the_client_gives_up(
         portal.send(request, timeout=0.7)
     assert 0.7 <= time.perf_counter() - started < 3
     assert portal.ask("civil-registry", "person", NINO).status_code == 200
+    # It was received, so the agency's message log has it, though never answered.
+    (logged,) = _logged(sandbox, "enforcement", request.headers["OW-Request-Id"])
+    assert (logged["operation"], logged["reason"], logged["status"]) == (
+        "debtors-registry",
+        "hang",
+        None,
+    )
+    assert logged["verified"] is False and logged["user"] == request.headers["OW-User"]
+    assert logged["request_signature"] == request.headers["Signature"]
 
 
 def test_a_down_agency_drops_the_connection_at_once(
@@ -79,6 +92,8 @@ def test_a_down_agency_drops_the_connection_at_once(
     with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
         portal.send(request, timeout=5)
     assert time.perf_counter() - started < 1
+    (logged,) = _logged(sandbox, "patrol-police", request.headers["OW-Request-Id"])
+    assert (logged["operation"], logged["reason"], logged["status"]) == ("vehicles", "down", None)
     with pytest.raises(httpx.TransportError):
         portal.client.get(f"{sandbox.agency_url('patrol-police')}/health", timeout=5)
     assert portal.ask("civil-registry", "person", NINO).status_code == 200

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from onewindow.mydata.selectors import my_data_url
+
 from .models import Service
 from .selectors import catalog
 
@@ -66,7 +68,10 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "service": service,
             "main_category": service.category_list[0] if service.category_list else None,
-            "start_url": reverse("identity:sign-in") + "?next=" + request.path,
+            # An informational service starts on its My data page (which has anonymous
+            # visitors sign in first); the others at sign-in, for now.
+            "start_url": my_data_url(service.code)
+            or reverse("identity:sign-in") + "?next=" + request.path,
             "catalog_token": snapshot.token,
         },
     )

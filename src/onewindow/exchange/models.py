@@ -4,7 +4,7 @@ access to a person's data, made by the portal or reported by an agency.
 
 from __future__ import annotations
 
-from typing import Any, NoReturn, TypeVar
+from typing import Any, ClassVar, NoReturn, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +61,9 @@ class MessageLog(AppendOnlyModel):
     class Kind(models.TextChoices):
         REQUEST = "request", _("request")
         RESPONSE = "response", _("response")
+        # Nothing came back for a request (timeout, refused connection, interrupted wait):
+        # `refusal` says which; the request itself was logged before it was sent.
+        NO_RESPONSE = "none", _("no response")
 
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
@@ -95,7 +98,11 @@ class MessageLog(AppendOnlyModel):
 
 
 class DataAccess(AppendOnlyModel):
-    """Who looked at a person's data, acting for whom, why, what data, where and when."""
+    """Who looked at a person's (or a company's) data, acting for whom, why, what data,
+    where and when. Written before the query is sent, so nothing sent goes unrecorded."""
+
+    SENT: ClassVar[str] = "sent"  # asked the agency; the answer is in the message log
+    CACHED: ClassVar[str] = "answered"  # served from the cache of an earlier answer
 
     class AskerKind(models.TextChoices):
         PERSON = "person", _("the person")
@@ -108,8 +115,11 @@ class DataAccess(AppendOnlyModel):
         PORTAL = "portal", _("the portal's exchange")
         AGENCY_REPORT = "agency_report", _("reported by the agency")
 
-    # პირადი ნომერი — the personal number of the person whose data was accessed.
-    personal_number = models.CharField(_("personal number"), max_length=11)
+    # პირადი ნომერი — the personal number of the person whose data was accessed
+    # (empty when it was a company's).
+    personal_number = models.CharField(_("personal number"), max_length=11, blank=True)
+    # საიდენტიფიკაციო კოდი — the company's identification code, when it was a company's data.
+    company_code = models.CharField(_("company code"), max_length=9, blank=True, default="")
     accessed_at = models.DateTimeField(_("accessed at"))
     asker_kind = models.CharField(_("who asked"), max_length=16, choices=AskerKind.choices)
     # OW-User for portal queries (person:…, operator:…); the agency's accessor when reported.
@@ -124,7 +134,9 @@ class DataAccess(AppendOnlyModel):
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     # Served from the portal's short-lived cache of an earlier answer (request_id: that one).
     from_cache = models.BooleanField(_("from cache"), default=False)
-    # "answered", or why no data came back (an exchange error reason).
+    # The portal's queries: "sent" (recorded before sending; the answer, or why there is
+    # none, is in the message log under request_id) or "answered" (from the cache).
+    # Older entries, recorded after the answer: "answered" or an exchange error reason.
     outcome = models.CharField(_("outcome"), max_length=40, default="answered")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -134,7 +146,11 @@ class DataAccess(AppendOnlyModel):
         verbose_name = _("data access")
         verbose_name_plural = _("data accesses")
         ordering = ["-accessed_at", "-id"]
-        indexes = [models.Index(fields=["personal_number", "accessed_at"])]
+        indexes = [
+            models.Index(fields=["personal_number", "accessed_at"]),
+            models.Index(fields=["company_code", "accessed_at"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.personal_number} {self.agency}/{self.operation} by {self.asker}"
+        subject = self.personal_number or f"company {self.company_code}"
+        return f"{subject} {self.agency}/{self.operation} by {self.asker}"

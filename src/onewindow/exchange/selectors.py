@@ -55,6 +55,13 @@ def data_accesses_for_person(
     return accesses.order_by("-accessed_at", "-id")
 
 
+def data_accesses_for_company(*, company_code: str) -> QuerySet[DataAccess]:
+    """Every recorded query about the company's data, newest first (for the company's
+    representatives, once they have a view of it)."""
+    accesses = DataAccess.objects.filter(company_code=company_code, personal_number="")
+    return accesses.order_by("-accessed_at", "-id")
+
+
 def agency_health() -> list[BreakerState]:
     """Each agency's circuit: closed (asked), open (not asked now), half-open (one try)."""
     failures = max(1, int(settings.EXCHANGE_BREAKER_FAILURES))
@@ -71,6 +78,7 @@ __all__ = [
     "LocalText",
     "RepresentedCompany",
     "agency_health",
+    "data_accesses_for_company",
     "data_accesses_for_person",
     "registered_address",
     "represented_companies",

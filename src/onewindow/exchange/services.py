@@ -2,7 +2,8 @@
 receive agencies' access reports. Reads of the logs are in `selectors.py`.
 
 Every query goes out signed and concurrently; every message is kept in the message log
-and every query about a person in the data-access log (both append-only).
+and every query about a person or a company in the data-access log (both append-only),
+each request before it is sent.
 """
 
 from __future__ import annotations
@@ -11,23 +12,32 @@ import datetime
 import hashlib
 import hmac
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from asgiref.sync import async_to_sync
-
+from .breaker import breaker_for
 from .connectors import connector_for
 from .credentials import portal_credentials
-from .errors import ExchangeError
+from .errors import AgencyUnavailable, ExchangeError
 from .models import DataAccess, MessageLog
 from .queries import Answer, Asker, Query
-from .transport import LoggedMessage, Outcome, TransportConfig, fetch_all
+from .transport import (
+    RETRY_BACKOFF_SECONDS,
+    Attempt,
+    LoggedMessage,
+    Outcome,
+    TransportConfig,
+    exchange_loop,
+    is_retryable,
+    prepare,
+)
 
 __all__ = [
     "AccessReportEntry",
@@ -44,9 +54,11 @@ def exchange_fetch(*, queries: Sequence[Query], asker: Asker) -> list[Answer]:
     """Ask all `queries` at once; one Answer per query, in order.
 
     An agency's failure is that answer's `error` (never an exception). Answers about the
-    same query within EXCHANGE_CACHE_SECONDS come from the cache. Afterwards, in one
-    transaction, every message goes to the message log and every query about a person
-    (also one served from the cache) to the data-access log.
+    same query within EXCHANGE_CACHE_SECONDS come from the cache. Every request goes to the
+    message log, and every query about a person or a company to the data-access log, in
+    one transaction *before* it is sent; the responses are logged as soon as the attempt is
+    over — also when the wait is interrupted. Quick failures are retried (new request ids)
+    up to EXCHANGE_RETRIES times; an agency whose circuit is open is not asked.
     Raises ValueError for a query no agency answers, ExchangeNotConfigured without keys.
     """
     for query in queries:
@@ -58,45 +70,119 @@ def exchange_fetch(*, queries: Sequence[Query], asker: Asker) -> list[Answer]:
     keys = [_cache_key(query) for query in queries]
     cached: dict[str, Any] = cache.get_many(keys) if cache_seconds else {}
     to_fetch = [index for index, key in enumerate(keys) if key not in cached]
-    outcomes: dict[int, Outcome] = {}
-    if to_fetch:
-        config = TransportConfig.from_settings(portal_credentials())
-        fetched = async_to_sync(fetch_all)(
-            queries=[queries[index] for index in to_fetch], asker=asker, config=config
-        )
-        outcomes = dict(zip(to_fetch, fetched, strict=True))
+    accesses = [
+        _access(queries[index], asker, asked_at, request_id=cached[key]["request_id"], cached=True)
+        for index, key in enumerate(keys)
+        if key in cached and queries[index].subject.type in LOGGED_SUBJECTS
+    ]
+    if accesses:
+        DataAccess.objects.bulk_create(accesses)
+    fetched = _fetch(queries=[queries[index] for index in to_fetch], asker=asker, asked_at=asked_at)
+    outcomes = dict(zip(to_fetch, fetched, strict=True))
 
     answers: list[Answer] = []
-    messages: list[LoggedMessage] = []
-    accesses: list[DataAccess] = []
     fresh: dict[str, dict[str, object]] = {}
     for index, (query, key) in enumerate(zip(queries, keys, strict=True)):
-        outcome = outcomes.get(index)
-        if outcome is None:
+        fetch = outcomes.get(index)
+        if fetch is None:
             entry = cached[key]
-            answer = Answer(query, entry["data"], None, 0.0, True, entry["request_id"])
-        else:
-            answer = Answer(
-                query,
-                outcome.data if outcome.error is None else None,
-                outcome.error,
-                outcome.elapsed_ms,
-                False,
-                outcome.request_id if outcome.sent else "",
-            )
-            messages.extend(outcome.messages)
-            if answer.ok and cache_seconds:
-                fresh[key] = {"data": answer.data, "request_id": answer.request_id}
+            answers.append(Answer(query, entry["data"], None, 0.0, True, entry["request_id"]))
+            continue
+        answer = Answer(query, fetch.data, fetch.error, fetch.elapsed_ms, False, fetch.request_id)
+        if answer.ok and cache_seconds:
+            fresh[key] = {"data": answer.data, "request_id": answer.request_id}
         answers.append(answer)
-        if query.subject.type == "person" and (answer.from_cache or answer.request_id):
-            accesses.append(_access(answer, asker, asked_at))
-
-    with transaction.atomic():
-        MessageLog.objects.bulk_create(_message_row(message) for message in messages)
-        DataAccess.objects.bulk_create(accesses)
     if fresh:
         cache.set_many(fresh, timeout=cache_seconds)
     return answers
+
+
+# Whose data the access log records: a person's (shown in their access log) and a
+# company's (for the company's representatives).
+LOGGED_SUBJECTS: Final = frozenset({"person", "company"})
+
+
+@dataclass
+class _Fetch:
+    """One query's way through the attempts: its last outcome and how long it took."""
+
+    query: Query
+    started: float
+    data: Mapping[str, object] | None = None
+    error: ExchangeError | None = None
+    request_id: str = ""  # of the attempt that gave data or the last error; "" if not sent
+    elapsed_ms: float = 0.0
+
+
+def _fetch(*, queries: Sequence[Query], asker: Asker, asked_at: datetime.datetime) -> list[_Fetch]:
+    """Every query at once, in rounds of attempts (the second for the quick failures of the
+    first, …); the logs written as described in `exchange_fetch`."""
+    if not queries:
+        return []
+    config = TransportConfig.from_settings(portal_credentials())
+    fetches = [_Fetch(query, time.perf_counter()) for query in queries]
+    pending = []
+    for fetch in fetches:
+        breaker = breaker_for(fetch.query.agency)
+        if breaker.allow(
+            failures=config.breaker_failures, reset_seconds=config.breaker_reset_seconds
+        ):
+            pending.append(fetch)
+        else:
+            fetch.error = AgencyUnavailable(
+                "circuit-open",
+                "The agency failed repeatedly; not asked.",
+                agency=fetch.query.agency,
+            )
+    for number in range(config.retries + 1):
+        if not pending:
+            break
+        if number:
+            time.sleep(RETRY_BACKOFF_SECONDS * 2 ** (number - 1))
+        attempts = [prepare(fetch.query, asker, config) for fetch in pending]
+        outcomes = [Outcome() for _ in pending]
+        with transaction.atomic():  # before any byte goes out
+            MessageLog.objects.bulk_create(_message_row(attempt.message) for attempt in attempts)
+            if number == 0:
+                DataAccess.objects.bulk_create(
+                    _access(fetch.query, asker, asked_at, request_id=attempt.request_id)
+                    for fetch, attempt in zip(pending, attempts, strict=True)
+                    if fetch.query.subject.type in LOGGED_SUBJECTS
+                )
+        try:
+            exchange_loop().run(attempts, outcomes, config)
+        finally:
+            _log_round(attempts, outcomes)
+        for fetch, outcome in zip(pending, outcomes, strict=True):
+            fetch.data, fetch.error, fetch.request_id = (
+                outcome.data,
+                outcome.error,
+                outcome.request_id,
+            )
+            fetch.elapsed_ms = ((outcome.finished or time.perf_counter()) - fetch.started) * 1000
+        pending = [
+            fetch for fetch in pending if is_retryable(fetch.error) and number < config.retries
+        ]
+    for fetch in fetches:
+        if fetch.request_id:  # sent: the answer says how the agency is
+            breaker_for(fetch.query.agency).record(
+                success=not isinstance(fetch.error, AgencyUnavailable),
+                failures=config.breaker_failures,
+            )
+    return fetches
+
+
+def _log_round(attempts: Sequence[Attempt], outcomes: Sequence[Outcome]) -> None:
+    """The responses of a round (and what became of requests without one), in one go."""
+    rows: list[MessageLog] = []
+    for attempt, outcome in zip(attempts, outcomes, strict=True):
+        rows.extend(_message_row(message) for message in outcome.messages)
+        if not outcome.messages:
+            # No response at all. The request's entry was written before it was sent, so
+            # why nothing came back is an entry of its own.
+            rows.append(_message_row(_no_response(attempt, outcome)))
+    if rows:
+        MessageLog.objects.bulk_create(rows)
 
 
 def _cache_key(query: Query) -> str:
@@ -109,10 +195,18 @@ def _cache_key(query: Query) -> str:
     return f"exchange:answer:{digest.hexdigest()}"
 
 
-def _access(answer: Answer, asker: Asker, asked_at: datetime.datetime) -> DataAccess:
-    query = answer.query
+def _access(
+    query: Query,
+    asker: Asker,
+    asked_at: datetime.datetime,
+    *,
+    request_id: str,
+    cached: bool = False,
+) -> DataAccess:
+    person = query.subject.type == "person"
     return DataAccess(
-        personal_number=query.subject.id,
+        personal_number=query.subject.id if person else "",
+        company_code="" if person else query.subject.id,
         accessed_at=asked_at,
         asker_kind=asker.kind,
         asker=asker.user,
@@ -122,9 +216,28 @@ def _access(answer: Answer, asker: Asker, asked_at: datetime.datetime) -> DataAc
         agency=query.agency,
         operation=query.operation,
         source=DataAccess.Source.PORTAL,
-        request_id=answer.request_id,
-        from_cache=answer.from_cache,
-        outcome=answer.error.reason if answer.error is not None else "answered",
+        request_id=request_id,
+        from_cache=cached,
+        # Recorded before the request is sent: its answer is in the message log.
+        outcome=DataAccess.CACHED if cached else DataAccess.SENT,
+    )
+
+
+def _no_response(attempt: Attempt, outcome: Outcome) -> LoggedMessage:
+    error = outcome.error
+    if error is None:  # neither an answer nor an error: the wait was interrupted
+        reason, detail = "cancelled", "The wait for the answer was interrupted."
+    else:
+        reason, detail = error.reason, attempt.message.detail or error.detail
+    return LoggedMessage(
+        direction=MessageLog.Direction.INCOMING,
+        kind=MessageLog.Kind.NO_RESPONSE,
+        peer=attempt.query.agency,
+        operation=attempt.query.operation,
+        request_id=attempt.request_id,
+        occurred_at=timezone.now(),
+        refusal=reason,
+        detail=detail,
     )
 
 

@@ -1,6 +1,7 @@
-"""Asking agencies over HTTP: signed requests, verified responses, timeouts, bounded
-retries and a circuit breaker per agency. Async, so that one page asks every agency at
-once; `services.exchange_fetch` runs it from synchronous code and writes the logs.
+"""Asking agencies over HTTP: signed requests (`prepare`), sent all at once on the process's
+exchange loop (`exchange_loop().run`), verified and checked responses, timeouts.
+`services.exchange_fetch` drives it: the circuit breakers, the retries, and the logs, which
+get every request before it is sent.
 """
 
 from __future__ import annotations
@@ -8,8 +9,12 @@ from __future__ import annotations
 import asyncio
 import datetime
 import functools
+import importlib.util
 import json
+import os
 import ssl
+import sys
+import threading
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -24,7 +29,6 @@ import structlog
 import owexchange
 from owexchange import RequestMeta, sign_request, verify_response
 
-from .breaker import breaker_for
 from .connectors import AgencyConnector, connector_for
 from .credentials import Credentials
 from .errors import (
@@ -39,8 +43,20 @@ from .queries import Asker, Query
 
 logger = structlog.get_logger(__name__)
 
+if importlib.util.find_spec("sniffio") is None:
+    # httpcore imports sniffio for every lock it makes (several per request); a failed import
+    # is not remembered, so each one searched sys.path again (~1 ms of CPU per query).
+    # None in sys.modules makes the import fail at once; httpcore then assumes asyncio.
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
+
 MAX_RESPONSE_BYTES: Final = 2 * 1024 * 1024
 RETRY_BACKOFF_SECONDS: Final = 0.1  # then 0.2, 0.4 …
+# Below the agencies' keep-alive (uvicorn's 5 s), so a connection is not reused as it closes.
+KEEPALIVE_SECONDS: Final = 4.0
+MAX_CONNECTIONS_PER_AGENCY: Final = 100
+KEEPALIVE_CONNECTIONS_PER_AGENCY: Final = 16
+# How long an interrupted wait gives the loop to stop sending (and hand back the messages).
+CANCEL_GRACE_SECONDS: Final = 2.0
 ENVELOPE_KEYS: Final = frozenset(
     {"request_id", "agency", "operation", "subject", "generated_at", "data"}
 )
@@ -88,13 +104,16 @@ class LoggedMessage:
 
 @dataclass
 class Outcome:
-    """What became of one query: data or an error, and the messages exchanged."""
+    """What became of one query's attempt: data or an error, and the messages received.
+
+    Filled in on the exchange loop; read by the caller once the attempt is over.
+    """
 
     data: Mapping[str, object] | None = None
     error: ExchangeError | None = None
     request_id: str = ""
     sent: bool = False
-    elapsed_ms: float = 0.0
+    finished: float | None = None  # time.perf_counter() when the attempt ended
     messages: list[LoggedMessage] = field(default_factory=list)
 
 
@@ -104,70 +123,25 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
-async def fetch_all(
-    *, queries: Sequence[Query], asker: Asker, config: TransportConfig
-) -> list[Outcome]:
-    """Every query at once; in order; an agency's failure is that query's error."""
-    timeout = httpx.Timeout(config.timeout)
-    # Agencies are reached directly (or through the deployment's own routing), never
-    # through a proxy picked up from the environment.
-    async with httpx.AsyncClient(timeout=timeout, trust_env=False, verify=_tls_context()) as client:
-        return list(await asyncio.gather(*(_fetch(client, q, asker, config) for q in queries)))
+@dataclass
+class Attempt:
+    """One signed request, ready to send (and, before it is sent, in the message log)."""
+
+    query: Query
+    url: str
+    body: bytes
+    headers: dict[str, str]
+    message: LoggedMessage
+
+    @property
+    def request_id(self) -> str:
+        return self.message.request_id
 
 
-async def _fetch(
-    client: httpx.AsyncClient, query: Query, asker: Asker, config: TransportConfig
-) -> Outcome:
+def prepare(query: Query, asker: Asker, config: TransportConfig) -> Attempt:
+    """A new request for `query`: a new request id, the body, the signed headers."""
     connector = connector_for(query.agency)
-    breaker = breaker_for(query.agency)
-    outcome = Outcome()
-    started = time.perf_counter()
-    if not breaker.allow(
-        failures=config.breaker_failures, reset_seconds=config.breaker_reset_seconds
-    ):
-        outcome.error = AgencyUnavailable(
-            "circuit-open", "The agency failed repeatedly; not asked.", agency=query.agency
-        )
-        return outcome
-    try:
-        for attempt in range(config.retries + 1):
-            if attempt:
-                await asyncio.sleep(RETRY_BACKOFF_SECONDS * 2 ** (attempt - 1))
-            outcome.request_id = str(uuid.uuid4())
-            outcome.sent = True
-            try:
-                outcome.data = await _attempt(client, connector, query, asker, config, outcome)
-                outcome.error = None
-                break
-            except AgencyUnavailable as error:  # worth another try (reads are idempotent)
-                outcome.error = error
-            except ExchangeError as error:
-                outcome.error = error
-                break
-    except Exception as error:  # a defect here must not take the other agencies down
-        logger.exception("exchange_unexpected_error", agency=query.agency)
-        outcome.data = None
-        outcome.error = MalformedResponse("unexpected", repr(error), agency=query.agency)
-    finally:
-        if isinstance(outcome.error, AgencyUnavailable):
-            breaker.record(success=False, failures=config.breaker_failures)
-        elif outcome.error is not None or outcome.data is not None:
-            breaker.record(success=True, failures=config.breaker_failures)
-        # Otherwise the query was cancelled (the visitor left) before any answer: that is
-        # no evidence that the agency works, so it must not close or reset the breaker.
-        outcome.elapsed_ms = (time.perf_counter() - started) * 1000
-    return outcome
-
-
-async def _attempt(
-    client: httpx.AsyncClient,
-    connector: AgencyConnector,
-    query: Query,
-    asker: Asker,
-    config: TransportConfig,
-    outcome: Outcome,
-) -> Mapping[str, object]:
-    request_id = outcome.request_id
+    request_id = str(uuid.uuid4())
     body = json.dumps(
         {"subject": query.subject.to_json(), "parameters": dict(query.parameters)},
         ensure_ascii=False,
@@ -182,7 +156,7 @@ async def _attempt(
         on_behalf_of=asker.on_behalf_of,
     )
     headers = sign_request(method="POST", url=url, body=body, meta=meta, key=config.credentials.key)
-    request_log = LoggedMessage(
+    message = LoggedMessage(
         direction="out",
         kind="request",
         peer=query.agency,
@@ -195,12 +169,146 @@ async def _attempt(
         body=body,
         verified=True,
     )
-    outcome.messages.append(request_log)
+    return Attempt(query=query, url=url, body=body, headers=headers, message=message)
+
+
+def is_retryable(error: ExchangeError | None) -> bool:
+    """Worth another attempt: a quick failure of an idempotent read (a refused connection,
+    a 5xx). Not a timeout: that attempt used the whole time allowed, and an agency that did
+    not answer in it most likely hangs, so trying again would only multiply the wait."""
+    return isinstance(error, AgencyUnavailable) and error.reason not in {"timeout", "circuit-open"}
+
+
+class ExchangeLoop:
+    """The process's exchange event loop, in a thread of its own, with a long-lived HTTP
+    client per agency: connections to agencies are kept alive between pages, and a page's
+    thread only waits (`run`) while the loop sends, verifies and parses for every page."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.loop = asyncio.new_event_loop()
+        ready = threading.Event()
+        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._thread = threading.Thread(
+            target=self._serve, args=(ready,), name="exchange-loop", daemon=True
+        )
+        self._thread.start()
+        ready.wait()
+
+    def _serve(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.call_soon(ready.set)
+        self.loop.run_forever()
+
+    def client(self, agency: str) -> httpx.AsyncClient:
+        """The agency's long-lived client (made in, and used only from, the loop's thread).
+
+        One connection pool per agency: httpcore looks through every connection of a pool
+        for each request, so one pool for all agencies cost more the more were kept alive.
+        """
+        client = self._clients.get(agency)
+        if client is None:
+            # Agencies are reached directly (or through the deployment's own routing), never
+            # through a proxy picked up from the environment.
+            client = self._clients[agency] = httpx.AsyncClient(
+                trust_env=False,
+                verify=_tls_context(),
+                limits=httpx.Limits(
+                    max_connections=MAX_CONNECTIONS_PER_AGENCY,
+                    max_keepalive_connections=KEEPALIVE_CONNECTIONS_PER_AGENCY,
+                    keepalive_expiry=KEEPALIVE_SECONDS,
+                ),
+            )
+        return client
+
+    def run(
+        self, attempts: Sequence[Attempt], outcomes: Sequence[Outcome], config: TransportConfig
+    ) -> None:
+        """Send every attempt at once and wait; each outcome gets its answer or error.
+
+        If the wait is interrupted (the caller's thread is stopped, e.g. by a signal), the
+        sending is cancelled and awaited before the exception goes on, so that `outcomes`
+        hold every message exchanged until then and the caller can log them.
+        """
+        finished = threading.Event()
+        future = asyncio.run_coroutine_threadsafe(
+            self._send_all(attempts, outcomes, config, finished), self.loop
+        )
+        try:
+            future.result()
+        except BaseException:
+            future.cancel()
+            finished.wait(CANCEL_GRACE_SECONDS)
+            raise
+
+    async def _send_all(
+        self,
+        attempts: Sequence[Attempt],
+        outcomes: Sequence[Outcome],
+        config: TransportConfig,
+        finished: threading.Event,
+    ) -> None:
+        try:
+            await asyncio.gather(
+                *(
+                    _send(self.client(attempt.query.agency), attempt, outcome, config)
+                    for attempt, outcome in zip(attempts, outcomes, strict=True)
+                )
+            )
+        finally:
+            finished.set()
+
+
+_exchange_loop: ExchangeLoop | None = None
+_exchange_loop_lock = threading.Lock()
+
+
+def exchange_loop() -> ExchangeLoop:
+    """This process's exchange loop (a new one in a forked child)."""
+    global _exchange_loop
+    with _exchange_loop_lock:
+        if _exchange_loop is None or _exchange_loop.pid != os.getpid():
+            _exchange_loop = ExchangeLoop()
+        return _exchange_loop
+
+
+async def _send(
+    client: httpx.AsyncClient, attempt: Attempt, outcome: Outcome, config: TransportConfig
+) -> None:
+    """One attempt: its answer's data, or the error standing in for it, in `outcome`."""
+    query = attempt.query
+    connector = connector_for(query.agency)
+    outcome.request_id = attempt.request_id
+    outcome.sent = True
+    outcome.data, outcome.error = None, None
+    try:
+        outcome.data = await _exchange(client, connector, attempt, config, outcome)
+    except ExchangeError as error:
+        outcome.error = error
+    except Exception as error:  # a defect here must not take the other agencies down
+        logger.exception("exchange_unexpected_error", agency=query.agency)
+        outcome.error = MalformedResponse("unexpected", repr(error), agency=query.agency)
+    finally:
+        outcome.finished = time.perf_counter()
+
+
+async def _exchange(
+    client: httpx.AsyncClient,
+    connector: AgencyConnector,
+    attempt: Attempt,
+    config: TransportConfig,
+    outcome: Outcome,
+) -> Mapping[str, object]:
+    query, request_id, request_log = attempt.query, attempt.request_id, attempt.message
     started = time.perf_counter()
     try:
         async with asyncio.timeout(config.timeout):
             async with client.stream(
-                "POST", url, content=body, headers=headers | {"Accept-Encoding": "identity"}
+                "POST",
+                attempt.url,
+                content=attempt.body,
+                headers=attempt.headers | {"Accept-Encoding": "identity"},
+                timeout=config.timeout,
             ) as response:
                 raw = await _read(response, query, request_id, outcome)
     except (TimeoutError, httpx.TimeoutException) as error:

@@ -51,6 +51,7 @@ OPERATION_LABELS: dict[tuple[str, str], str | Promise] = {
     ("revenue", "authorised-persons"): _("A company's authorised persons"),
     ("patrol-police", "fines"): _("Fines"),
     ("patrol-police", "vehicles"): _("Vehicles"),
+    ("patrol-police", "driving-licences"): _("Driving licences"),
     ("border-police", "border-crossings"): _("Border crossings"),
     ("enforcement", "debtors-registry"): _("Debtors' registry"),
     ("social-service", "pensions"): _("Pensions"),
@@ -58,6 +59,7 @@ OPERATION_LABELS: dict[tuple[str, str], str | Promise] = {
     ("social-service", "health-insurance"): _("Health insurance"),
     ("education", "education-records"): _("Education records"),
     ("tbilisi", "municipal-data"): _("Tbilisi municipal data"),
+    ("tbilisi", "towed-vehicles"): _("Towed vehicles"),
 }
 
 
@@ -85,6 +87,7 @@ SERVICE_OPERATIONS: dict[str, tuple[Operation, ...]] = {
     "tax-debt": _ops(("revenue", "tax-debts")),
     "fines-info": _ops(("patrol-police", "fines")),
     "vehicle-ownership": _ops(("patrol-police", "vehicles")),
+    "driving-licence": _ops(("patrol-police", "driving-licences")),
     "border-crossing": _ops(("border-police", "border-crossings")),
     "debtors-registry-status": _ops(("enforcement", "debtors-registry")),
     "enforcement-cases": _ops(("enforcement", "debtors-registry")),
@@ -94,6 +97,8 @@ SERVICE_OPERATIONS: dict[str, tuple[Operation, ...]] = {
     "health-insurance-status": _ops(("social-service", "health-insurance")),
     "education-records": _ops(("education", "education-records")),
     "parking-fines": _ops(("tbilisi", "municipal-data")),
+    # By the plates of the person's own vehicles (Tbilisi's tow service).
+    "towed-vehicle-search": _ops(("tbilisi", "towed-vehicles")),
 }
 
 
@@ -123,10 +128,6 @@ UNMAPPED_SERVICES: dict[str, str] = {
     "their number: a look-up about someone else, which needs a stated purpose",
     "entrepreneurs-registry-information": "searches the public registry for any "
     "organisation by name or code: not data about the signed-in person",
-    "driving-licence": "no exchange operation carries driving licences (the MIA Service "
-    "Agency that issues them is not among the exchange's agencies)",
-    "towed-vehicle-search": "a search by number plate, and no exchange operation carries "
-    "towing records (Tbilisi's municipal-data has parking fines and permits only)",
 }
 
 

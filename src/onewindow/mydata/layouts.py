@@ -119,6 +119,21 @@ LAYOUTS: dict[tuple[str, str], Layout] = {
     ("patrol-police", "vehicles"): Layout(
         tables=(("items", ("plate", "make", "model", "year", "colour", "vin", "registered_on")),)
     ),
+    ("patrol-police", "driving-licences"): Layout(
+        tables=(
+            (
+                "items",
+                (
+                    "number",
+                    "categories",
+                    "issued_on",
+                    "valid_until",
+                    "status_name",
+                    "penalty_points",
+                ),
+            ),
+        )
+    ),
     ("border-police", "border-crossings"): Layout(
         tables=(("items", ("crossed_at", "direction", "checkpoint", "country", "transport")),)
     ),
@@ -168,6 +183,23 @@ LAYOUTS: dict[tuple[str, str], Layout] = {
                     "started_on",
                     "finished_on",
                     "status",
+                ),
+            ),
+        )
+    ),
+    ("tbilisi", "towed-vehicles"): Layout(
+        tables=(
+            (
+                "items",
+                (
+                    "plate",
+                    "towed_at",
+                    "towed_from",
+                    "reason_name",
+                    "impound_lot",
+                    "status",
+                    "released_at",
+                    "fee_gel",
                 ),
             ),
         )

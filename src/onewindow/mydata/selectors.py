@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.catalog.selectors import catalog
 from onewindow.exchange.selectors import data_accesses_for_person
 
-from .informational import AGENCY_CATALOG_CODES, OPERATION_LABELS
+from .informational import AGENCY_CATALOG_CODES, OPERATION_LABELS, SERVICE_OPERATIONS
 from .presentation import TBILISI, format_datetime
 
 if TYPE_CHECKING:
@@ -119,6 +120,14 @@ def log_entries(
             source=_in_words(SOURCES, access.source),
             request_id=str(access.request_id or ""),
         )
+
+
+def my_data_url(service_code: str) -> str | None:
+    """The My data page of an informational service of the catalogue (None if it has
+    none). It asks an anonymous visitor to sign in first, and comes back after."""
+    if service_code not in SERVICE_OPERATIONS:
+        return None
+    return reverse("mydata:service", kwargs={"code": service_code})
 
 
 def display_name(account: Account) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import time
 import uuid
 from pathlib import Path
 
 import pytest
+from http_message_signatures import InvalidSignature
 
 from owexchange import (
     ProtocolRefusal,
@@ -355,3 +357,71 @@ def test_response_signed_by_an_untrusted_party(pki: Path, trust: TrustStore) -> 
 def test_unsigned_response(trust: TrustStore) -> None:
     headers = {"Content-Type": "application/json"}
     assert tampered(trust, b"{}", headers, str(uuid.uuid4())) == "signature-missing"
+
+
+# --- the signature base built here is the library's ------------------------------------
+
+
+@pytest.mark.parametrize("on_behalf_of", [None, "company:404123456"])
+def test_a_request_signature_is_byte_for_byte_the_librarys(
+    pki: Path, on_behalf_of: str | None
+) -> None:
+    from owexchange.signing import REQUEST_COMPONENTS, _Request, _signer
+
+    key = load_private_key(pki, "portal")
+    request_meta = RequestMeta(
+        client="portal",
+        request_id=str(uuid.uuid4()),
+        user="person:01001012345",
+        purpose="self-view",
+        on_behalf_of=on_behalf_of,
+    )
+    ours = sign_request(
+        method="POST", url=URL, body=BODY, meta=request_meta, key=key, created=1_800_000_000
+    )
+    headers = {name: value for name, value in ours.items() if not name.startswith("Signature")}
+    headers.pop("Content-Digest")
+    library = _Request(method="POST", url=URL, headers=headers)
+    components = list(REQUEST_COMPONENTS) + (["ow-on-behalf-of"] if on_behalf_of else [])
+    _signer("portal", key).sign(
+        library,
+        key_id="portal",
+        label="ow",
+        created=datetime.datetime.fromtimestamp(1_800_000_000, tz=datetime.UTC),
+        expires=datetime.datetime.fromtimestamp(1_800_000_060, tz=datetime.UTC),
+        covered_component_ids=components,
+        body=BODY,
+    )
+    for name in ("Content-Digest", "Signature-Input", "Signature"):
+        assert ours[name] == library.headers[name], name
+
+
+def test_the_library_verifies_our_response_signatures_and_we_its_refusals(
+    pki: Path, trust: TrustStore
+) -> None:
+    from owexchange.signing import _library_verify, _Response
+
+    key = load_private_key(pki, "revenue")
+    headers = sign_response(status=200, body=BODY, request_id="r-1", key=key, key_id="revenue")
+    public_key = trust.public_key("revenue")
+    _library_verify(
+        _Response(200, {k.lower(): v for k, v in headers.items()}), "revenue", public_key
+    )
+    # What the library refuses (another status, a changed covered field), so do we.
+    for status, changed in ((201, {}), (200, {"OW-Request-Id": "r-2"})):
+        tampered = headers | changed
+        with pytest.raises(InvalidSignature):
+            _library_verify(
+                _Response(status, {k.lower(): v for k, v in tampered.items()}),
+                "revenue",
+                public_key,
+            )
+        with pytest.raises(ResponseTampered, match="signature-invalid"):
+            verify_response(
+                status=status,
+                headers=tampered,
+                body=BODY,
+                request_id=tampered["OW-Request-Id"],
+                signer="revenue",
+                trust=trust,
+            )

@@ -1,4 +1,5 @@
-"""Patrol Police of the Ministry of Internal Affairs (საპატრულო პოლიცია): fines and vehicles."""
+"""Patrol Police of the Ministry of Internal Affairs (საპატრულო პოლიცია): fines, vehicles and
+driving licences (მართვის მოწმობა)."""
 
 from __future__ import annotations
 
@@ -87,6 +88,73 @@ def vehicles(population: Population, subject: Subject) -> VehiclesData:
     return VehiclesData(items=[vehicle_record(population, population.vehicles[p]) for p in plates])
 
 
+LicenceCategory = Literal["A", "B", "BE", "C1", "C", "CE", "D1", "D"]
+_LICENCE_ISSUER: Final = text("შსს მომსახურების სააგენტო", "MIA Service Agency")
+_LICENCE_STATUS_NAMES: Final = {
+    "valid": text("მოქმედი", "Valid"),
+    "expired": text("ვადაგასული", "Expired"),
+    "suspended": text("შეჩერებული", "Suspended"),
+}
+LICENCE_YEARS: Final = 10
+VANS: Final = frozenset({"Sprinter", "Transit"})  # over 3.5 t loaded: category C1
+
+
+class DrivingLicence(Shape):
+    number: str
+    categories: list[LicenceCategory]
+    issued_on: date
+    valid_until: date
+    status: Literal["valid", "expired", "suspended"]
+    status_name: Text
+    issuer: Text
+    penalty_points: int = Field(ge=0, description="Points of the penalty-point system.")
+
+
+class DrivingLicencesData(Shape):
+    items: list[DrivingLicence]
+
+
+def licence(
+    number: str, categories: list[str], issued_on: date, status: str = "", points: int = 0
+) -> DrivingLicence:
+    valid_until = issued_on.replace(year=issued_on.year + LICENCE_YEARS)
+    status = status or ("valid" if valid_until >= REFERENCE_DATE else "expired")
+    return DrivingLicence(
+        number=number,
+        categories=categories,  # type: ignore[arg-type]
+        issued_on=issued_on,
+        valid_until=valid_until,
+        status=status,  # type: ignore[arg-type]
+        status_name=_LICENCE_STATUS_NAMES[status],
+        issuer=_LICENCE_ISSUER,
+        penalty_points=points,
+    )
+
+
+def driving_licences(population: Population, subject: Subject) -> DrivingLicencesData:
+    """Every owner of a vehicle holds a licence for it (vans and lorries: C1 or C), and
+    some adults without a car; the licence is renewed every ten years."""
+    person = population.persons.get(subject.id)
+    if person is None or person.age() < 18:
+        return DrivingLicencesData(items=[])
+    rng = derived_random(population, "driving-licence", subject.id)
+    owned = [population.vehicles[plate] for plate in population.vehicles_of.get(subject.id, [])]
+    if not owned and rng.random() >= 0.35:
+        return DrivingLicencesData(items=[])
+    categories = ["B"]
+    if any(vehicle.model in VANS for vehicle in owned):
+        categories.append("C1")
+    first = person.birth_date.replace(year=person.birth_date.year + 18, day=1)
+    first += timedelta(days=rng.randint(0, 8 * 365))
+    issued = first
+    while issued.replace(year=issued.year + LICENCE_YEARS) < REFERENCE_DATE:
+        issued = issued.replace(year=issued.year + LICENCE_YEARS)
+    number = f"{rng.choice('ABCDEFGHKLMN')}{rng.randrange(10**7):07d}"
+    return DrivingLicencesData(
+        items=[licence(number, categories, issued, points=rng.choices((0, 2, 4), (80, 15, 5))[0])]
+    )
+
+
 def _place(rng_choice: str, municipality: int) -> Text:
     town = MUNICIPALITIES[municipality]
     return text(f"{town.ka}, {rng_choice} ქ.", f"{town.en}, {romanise(rng_choice)} St.")
@@ -152,8 +220,8 @@ def fines(population: Population, subject: Subject) -> FinesData:
 AGENCY = Agency(
     id="patrol-police",
     name=AGENCY_NAMES["patrol-police"],
-    description="Traffic fines and registered vehicles (Ministry of Internal Affairs). A "
-    "subject with no vehicles or fines gets empty lists.",
+    description="Traffic fines, registered vehicles and driving licences (Ministry of "
+    "Internal Affairs). A subject with no vehicles, fines or licences gets empty lists.",
     operations=(
         Operation(
             name="fines",
@@ -171,6 +239,15 @@ AGENCY = Agency(
             subjects=("person", "company"),
             model=VehiclesData,
             derive=vehicles,
+        ),
+        Operation(
+            name="driving-licences",
+            summary="Driving licences",
+            description="The person's driving licences: number, categories, issue and expiry "
+            "dates, status (valid, expired, suspended) and penalty points.",
+            subjects=("person",),
+            model=DrivingLicencesData,
+            derive=driving_licences,
         ),
     ),
 )

@@ -1,7 +1,8 @@
 """Tbilisi City Hall (თბილისის მერია): residents' municipal data.
 
 Parking permits and parking fines for the subject's vehicles, municipal programmes a
-resident takes part in (by age, studies, benefits), and a company's municipal permits.
+resident takes part in (by age, studies, benefits), a company's municipal permits, and the
+vehicles of the subject the municipal tow service took to an impound lot (ევაკუაცია).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Final, Literal
 
 from faker.providers.address.ka_GE import Provider as AddressNames
+from pydantic import Field
 
 from owexchange import Subject
 
@@ -188,6 +190,85 @@ def _permits(population: Population, code: str) -> list[Permit]:
     return permits
 
 
+IMPOUND_LOTS: Final = (
+    text("თბილისი, ფონიჭალა, ქიზიყის ქ. 5", "Tbilisi, Ponichala, 5 Kiziki St."),
+    text("თბილისი, დიღომი, აღმაშენებლის ხეივანი 12", "Tbilisi, Dighomi, 12 Agmashenebeli Alley"),
+)
+TOW_FEE_GEL: Final = 100.0
+DAILY_STORAGE_GEL: Final = 10.0
+_TOW_REASONS: Final = {
+    "no-parking": text("პარკირება აკრძალულ ადგილას", "Parked where parking is forbidden"),
+    "pavement": text("პარკირება ტროტუარზე", "Parked on the pavement"),
+    "bus-lane": text("პარკირება საზოგადოებრივი ტრანსპორტის ზოლში", "Parked in a bus lane"),
+}
+
+
+class TowedVehicle(Shape):
+    plate: str
+    towed_at: datetime
+    towed_from: Text
+    reason: str = Field(json_schema_extra={"enum": list(_TOW_REASONS)})
+    reason_name: Text
+    impound_lot: Text
+    status: Literal["at-impound", "released"]
+    released_at: datetime | None
+    fee_gel: float
+
+
+class TowedVehiclesData(Shape):
+    items: list[TowedVehicle]
+
+
+def tow(
+    plate: str,
+    at: datetime,
+    street: Text,
+    reason: str,
+    lot: int,
+    released_at: datetime | None,
+) -> TowedVehicle:
+    """A tow; the fee is the tow plus storage for every day begun at the lot."""
+    days = ((released_at or datetime(2026, 11, 1, tzinfo=GEORGIA_TIME)) - at).days + 1
+    return TowedVehicle(
+        plate=plate,
+        towed_at=at,
+        towed_from=street,
+        reason=reason,
+        reason_name=_TOW_REASONS[reason],
+        impound_lot=IMPOUND_LOTS[lot],
+        status="released" if released_at else "at-impound",
+        released_at=released_at,
+        fee_gel=TOW_FEE_GEL + DAILY_STORAGE_GEL * max(days, 1),
+    )
+
+
+def towed_vehicles(population: Population, subject: Subject) -> TowedVehiclesData:
+    """Tows in Tbilisi of the vehicles registered to the subject, by their plates; rare."""
+    items = []
+    for plate in population.vehicles_of.get(subject.id, []):
+        rng = derived_random(population, "tbilisi-towing", plate)
+        if rng.random() >= 0.06:
+            continue
+        day = REFERENCE_DATE - timedelta(days=rng.randint(1, 700))
+        at = datetime(
+            day.year, day.month, day.day, rng.randint(8, 21), rng.randint(0, 59),
+            tzinfo=GEORGIA_TIME,
+        )  # fmt: skip
+        street = rng.choice(AddressNames.street_titles)
+        items.append(
+            tow(
+                plate,
+                at,
+                text(f"თბილისი, {street} ქ.", f"Tbilisi, {romanise(street)} St."),
+                rng.choice(list(_TOW_REASONS)),
+                rng.randrange(len(IMPOUND_LOTS)),
+                at + timedelta(hours=rng.randint(2, 30)),
+            )
+        )
+    items.sort(key=lambda item: item.towed_at, reverse=True)
+    return TowedVehiclesData(items=items)
+
+
 def municipal_data(population: Population, subject: Subject) -> MunicipalData:
     person = population.persons.get(subject.id)
     company = population.companies.get(subject.id)
@@ -221,6 +302,15 @@ AGENCY = Agency(
             subjects=("person", "company"),
             model=MunicipalData,
             derive=municipal_data,
+        ),
+        Operation(
+            name="towed-vehicles",
+            summary="Towed vehicles",
+            description="The subject's vehicles the municipal tow service took away, by "
+            "plate: when, from where, why, the impound lot, released or not, the fee.",
+            subjects=("person", "company"),
+            model=TowedVehiclesData,
+            derive=towed_vehicles,
         ),
     ),
 )

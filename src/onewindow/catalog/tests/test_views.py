@@ -79,6 +79,19 @@ def test_service_page_shows_what_a_citizen_needs_before_starting(
     assert 'href="/en/sign-in/?next=/en/services/registry-extract/"' in html
 
 
+def test_an_informational_service_starts_on_its_my_data_page(client: Client) -> None:
+    """The real catalogue: "Start now" of an informational service opens its My data page,
+    which sends an anonymous visitor to sign in and back."""
+    from django.core.management import call_command
+
+    call_command("load_catalog", verbosity=0)
+    html = page(client, "/en/services/driving-licence/")
+    assert 'href="/en/my-data/driving-licence/"' in html
+    response = client.get("/en/my-data/driving-licence/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/sign-in/?next=/en/my-data/driving-licence/"
+
+
 def test_service_page_in_georgian(client: Client, small_catalog: None) -> None:
     html = page(client, "/ka/services/registry-extract/")
     assert "ამონაწერის მომზადება" in html

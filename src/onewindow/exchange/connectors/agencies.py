@@ -257,7 +257,7 @@ class RevenueService(AgencyConnector):
 
 @register("patrol-police")
 class PatrolPolice(AgencyConnector):
-    """Patrol Police (Ministry of Internal Affairs): fines and vehicles."""
+    """Patrol Police (Ministry of Internal Affairs): fines, vehicles, driving licences."""
 
     operations = protocol_operations(
         "patrol-police",
@@ -295,6 +295,21 @@ class PatrolPolice(AgencyConnector):
                     )
                 ),
                 subjects=PERSON_OR_COMPANY,
+            ),
+            # მართვის მოწმობა — driving licences
+            "driving-licences": Operation(
+                items(
+                    obj(
+                        number=STRING,
+                        categories=ListOf(STRING),
+                        issued_on=DATE,
+                        valid_until=DATE,
+                        status=CODE,
+                        status_name=TEXT,
+                        issuer=TEXT,
+                        penalty_points=INTEGER,
+                    )
+                )
             ),
         },
     )
@@ -430,7 +445,7 @@ class Education(AgencyConnector):
 
 @register("tbilisi")
 class TbilisiCityHall(AgencyConnector):
-    """Tbilisi City Hall: municipal data."""
+    """Tbilisi City Hall: municipal data and towed vehicles."""
 
     operations = protocol_operations(
         "tbilisi",
@@ -473,6 +488,23 @@ class TbilisiCityHall(AgencyConnector):
                             status=CODE,
                         )
                     ),
+                ),
+                subjects=PERSON_OR_COMPANY,
+            ),
+            # ევაკუირებული ავტომობილები — vehicles taken away by the tow service
+            "towed-vehicles": Operation(
+                items(
+                    obj(
+                        plate=STRING,
+                        towed_at=DATETIME,
+                        towed_from=TEXT,
+                        reason=CODE,
+                        reason_name=TEXT,
+                        impound_lot=TEXT,
+                        status=CODE,
+                        released_at=Nullable(DATETIME),
+                        fee_gel=MONEY,
+                    )
                 ),
                 subjects=PERSON_OR_COMPANY,
             ),

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from typing import Any
 
@@ -18,8 +20,9 @@ from onewindow.exchange.errors import (
     SubjectNotFound,
 )
 from onewindow.exchange.models import DataAccess, MessageLog
-from onewindow.exchange.selectors import agency_health
+from onewindow.exchange.selectors import agency_health, data_accesses_for_company
 from onewindow.exchange.services import Answer, Asker, Query, exchange_fetch
+from onewindow.exchange.transport import ExchangeLoop
 from owexchange import AGENCY_OPERATIONS, ReplayCache, Subject, TrustStore, verify_request
 
 from .conftest import Agencies
@@ -159,8 +162,25 @@ def test_a_hanging_agency_times_out_without_holding_up_the_others(
     assert fast.ok
     assert isinstance(slow.error, AgencyUnavailable) and reason(slow) == "timeout"
     assert slow.data is None and str(slow.error.message)
-    sent = MessageLog.objects.get(peer="revenue")
-    assert sent.kind == "request" and "timeout" in sent.detail
+    sent, nothing = MessageLog.objects.filter(peer="revenue").order_by("id")
+    assert sent.kind == "request" and sent.request_id == slow.request_id
+    assert (nothing.kind, nothing.refusal, nothing.request_id) == (
+        "none",
+        "timeout",
+        sent.request_id,
+    )
+    assert "timeout" in nothing.detail
+
+
+def test_a_timeout_is_not_retried(agencies: Agencies, settings: Any) -> None:
+    settings.EXCHANGE_TIMEOUT_SECONDS = 0.3
+    settings.EXCHANGE_RETRIES = 2
+    agencies.set_faults({"revenue": {"hang": True}})
+    started = time.perf_counter()
+    answer = one("revenue", "tax-debts")
+    assert reason(answer) == "timeout"
+    assert time.perf_counter() - started < 0.85  # one attempt of 0.3 s; three take 1.2 s
+    assert MessageLog.objects.filter(direction="out").count() == 1
 
 
 def test_an_agency_that_is_down(agencies: Agencies) -> None:
@@ -351,8 +371,8 @@ def test_every_query_about_a_person_is_in_the_access_log(agencies: Agencies) -> 
         Query("revenue", "authorised-persons", Subject.company(COMPANIES[0])),
         asker=OPERATOR,
     )
-    rows = list(DataAccess.objects.order_by("id"))
-    assert len(rows) == 2  # the company is not a person
+    rows = list(DataAccess.objects.exclude(personal_number="").order_by("id"))
+    assert len(rows) == 2
     first, second = rows
     assert (first.personal_number, first.agency, first.operation) == (
         NINO,
@@ -362,15 +382,22 @@ def test_every_query_about_a_person_is_in_the_access_log(agencies: Agencies) -> 
     assert first.asker_kind == "operator" and first.asker == "operator:hall-7"
     assert first.asker_name == "Operator 7" and first.on_behalf_of == f"person:{NINO}"
     assert first.purpose == "case-handling" and first.source == "portal"
-    assert first.request_id == answers[0].request_id and first.outcome == "answered"
-    assert (second.personal_number, second.outcome) == (UNKNOWN, "not-found")
+    # Recorded before it was sent: its outcome is "sent", the answer in the message log.
+    assert first.request_id == answers[0].request_id and first.outcome == "sent"
+    assert (second.personal_number, second.outcome) == (UNKNOWN, "sent")
+    assert MessageLog.objects.get(request_id=second.request_id, kind="response").status == 404
+    (company,) = data_accesses_for_company(company_code=COMPANIES[0])
+    assert (company.company_code, company.operation) == (COMPANIES[0], "authorised-persons")
+    assert company.request_id == answers[2].request_id and company.asker == "operator:hall-7"
 
 
 def test_a_query_never_sent_is_not_an_access(settings: Any) -> None:
     settings.EXCHANGE_BREAKER_FAILURES = 1
-    one()  # nobody runs the agency: sent, failed, and the circuit opens
+    sent = one()  # nobody runs the agency: sent, failed, and the circuit opens
     assert reason(one()) == "circuit-open"
-    assert list(DataAccess.objects.values_list("outcome", flat=True)) == ["connection-failed"]
+    assert list(DataAccess.objects.values_list("request_id", flat=True)) == [sent.request_id]
+    nothing = MessageLog.objects.get(kind="none")
+    assert (nothing.request_id, nothing.refusal) == (sent.request_id, "connection-failed")
 
 
 def test_a_query_no_agency_answers_is_a_programming_error() -> None:
@@ -390,3 +417,80 @@ def test_an_asker_must_be_a_protocol_user() -> None:
         Asker(kind="person", user=f"person:{NINO}", name="x", purpose="curiosity")
     with pytest.raises(ValueError, match="kind"):
         Asker(kind="robot", user=f"person:{NINO}", name="x", purpose="self-view")
+
+
+class Stopped(Exception):
+    """What a worker being stopped looks like to the code it was running."""
+
+
+def test_an_interrupted_fetch_has_logged_every_request_it_sent(
+    agencies: Agencies, settings: Any
+) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        pytest.fail("signals reach only the main thread; run this test there")
+    settings.EXCHANGE_TIMEOUT_SECONDS = 10.0
+    agencies.set_faults({"revenue": {"hang": True}})
+
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)  # while revenue hangs, civil registry answered
+    try:
+        with pytest.raises(Stopped):
+            fetch(Query("civil-registry", "person", PERSON), Query("revenue", "tax-debts", PERSON))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+    requests = {row.peer: row for row in MessageLog.objects.filter(kind="request")}
+    assert sorted(requests) == ["civil-registry", "revenue"]
+    # Both were sent (the sandbox's own log), and both are in the person's access log.
+    assert [e["request_id"] for e in agencies.seen("civil-registry")] == [
+        requests["civil-registry"].request_id
+    ]
+    accesses = DataAccess.objects.filter(personal_number=NINO)
+    assert sorted(accesses.values_list("agency", "request_id")) == sorted(
+        (peer, row.request_id) for peer, row in requests.items()
+    )
+    answered = MessageLog.objects.get(kind="response", peer="civil-registry")
+    assert answered.status == 200 and answered.verified
+    cancelled = MessageLog.objects.get(kind="none", peer="revenue")
+    assert (cancelled.request_id, cancelled.refusal) == (
+        requests["revenue"].request_id,
+        "cancelled",
+    )
+
+
+def test_requests_are_logged_before_they_are_sent(
+    agencies: Agencies, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing leaves the portal except through ExchangeLoop.run; when it is called, every
+    request it is given is already in both logs (so even a killed process loses none)."""
+    settings.EXCHANGE_RETRIES = 1
+    agencies.set_faults({"revenue": {"fail": True}})  # a second round: the retry
+    logged_before_sending: list[tuple[str, bool, bool]] = []
+    send = ExchangeLoop.run
+
+    def checked(self: ExchangeLoop, attempts: Any, outcomes: Any, config: Any) -> None:
+        for attempt in attempts:
+            logged_before_sending.append(
+                (
+                    attempt.query.agency,
+                    MessageLog.objects.filter(request_id=attempt.request_id).exists(),
+                    DataAccess.objects.filter(agency=attempt.query.agency).exists(),
+                )
+            )
+        send(self, attempts, outcomes, config)
+
+    monkeypatch.setattr(ExchangeLoop, "run", checked)
+    answers = fetch(
+        Query("civil-registry", "person", PERSON), Query("revenue", "tax-debts", PERSON)
+    )
+    assert answers[0].ok and reason(answers[1]) == "server-error"
+    assert sorted(logged_before_sending) == [
+        ("civil-registry", True, True),
+        ("revenue", True, True),
+        ("revenue", True, True),
+    ]
+    assert DataAccess.objects.count() == 2  # one access per query, not per attempt

@@ -120,8 +120,15 @@ def test_the_companies_a_person_represents(agencies: Agencies) -> None:
     ]
     with translation.override("en"):
         assert str(beridze.legal_form) == "LLC"
-    # Only the query about the person is an access to a person's data.
-    assert list(DataAccess.objects.values_list("operation", flat=True)) == ["entrepreneurs"]
+    # The query about the person is in their access log; those about the companies are
+    # recorded for the companies.
+    person = DataAccess.objects.filter(personal_number=PN)
+    assert list(person.values_list("operation", flat=True)) == ["entrepreneurs"]
+    companies_asked = DataAccess.objects.filter(personal_number="").order_by("company_code")
+    assert sorted(companies_asked.values_list("company_code", "operation")) == [
+        ("404123456", "authorised-persons"),
+        ("404987654", "authorised-persons"),
+    ]
 
 
 def party(kind: str, identifier: str, name: str) -> dict[str, Any]:

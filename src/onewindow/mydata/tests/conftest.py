@@ -87,6 +87,20 @@ SAMPLE_DATA: dict[tuple[str, str], dict[str, Any]] = {
         ],
     },
     ("patrol-police", "vehicles"): {"items": []},
+    ("patrol-police", "driving-licences"): {
+        "items": [
+            {
+                "number": "N0418265",
+                "categories": ["B"],
+                "issued_on": "2024-05-14",
+                "valid_until": "2034-05-14",
+                "status": "valid",
+                "status_name": {"ka": "მოქმედი", "en": "Valid"},
+                "issuer": {"ka": "შსს მომსახურების სააგენტო", "en": "MIA Service Agency"},
+                "penalty_points": 0,
+            }
+        ]
+    },
     ("border-police", "border-crossings"): {"items": []},
     ("enforcement", "debtors-registry"): {"registered": False, "items": []},
     ("social-service", "pensions"): {"items": []},
@@ -101,6 +115,7 @@ SAMPLE_DATA: dict[tuple[str, str], dict[str, Any]] = {
         "programmes": [],
         "permits": [],
     },
+    ("tbilisi", "towed-vehicles"): {"items": []},
 }
 
 

@@ -103,9 +103,10 @@ def test_a_failed_agency_shows_its_message_and_a_retry_while_the_others_show_dat
     assert "The agency&#x27;s service is not available at the moment" in fines
     assert 'href="/en/my-data/fines-info/"' in fines and "Try again" in fines
     assert "Try again" in _section(html, "vehicle-ownership")
+    assert "Try again" in _section(html, "driving-licence")
     personal = _section(html, "personal-data")
     assert 'data-state="ok"' in personal and "Nino" in personal and "Try again" not in personal
-    assert "2 sections could not be shown" in html
+    assert "3 sections could not be shown" in html  # fines, vehicles, driving licence
 
 
 def test_a_malformed_answer_is_a_section_error_not_a_crash(
