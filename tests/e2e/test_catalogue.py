@@ -54,10 +54,11 @@ def test_home_to_category_to_service(page: Page) -> None:
     page.get_by_role("link", name="Real estate", exact=True).click()
     expect(page).to_have_url(re.compile(r"/en/services/real-estate/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Real estate")
+    # An informational service starts at its My data page, which asks a visitor to sign in.
     start = page.get_by_role("button", name="Start now")
-    expect(start).to_have_attribute("href", re.compile(r"^/en/sign-in/\?next="))
+    expect(start).to_have_attribute("href", "/en/my-data/real-estate/")
     start.click()
-    expect(page).to_have_url(re.compile(r"/en/sign-in/"))
+    expect(page).to_have_url(re.compile(r"/en/sign-in/\?next=/en/my-data/real-estate/$"))
 
 
 def test_home_to_category_to_service_in_georgian(page: Page) -> None:

@@ -277,7 +277,7 @@ if _agency_urls := env.str("EXCHANGE_AGENCY_URLS", default=""):
     ):
         raise ImproperlyConfigured('EXCHANGE_AGENCY_URLS must be a JSON object {"agency": "url"}.')
 # Seconds one attempt may take; failed reads are retried this many times (connection
-# errors, timeouts, 5xx), with a short backoff.
+# errors, 5xx; not a timeout: a hanging agency costs one timeout), with a short backoff.
 EXCHANGE_TIMEOUT_SECONDS = env.float("EXCHANGE_TIMEOUT_SECONDS", default=3.0)
 EXCHANGE_RETRIES = env.int("EXCHANGE_RETRIES", default=2)
 # An agency's circuit opens after this many failed queries in a row, and lets one query

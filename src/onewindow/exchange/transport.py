@@ -9,11 +9,9 @@ from __future__ import annotations
 import asyncio
 import datetime
 import functools
-import importlib.util
 import json
 import os
 import ssl
-import sys
 import threading
 import time
 import uuid
@@ -42,12 +40,6 @@ from .errors import (
 from .queries import Asker, Query
 
 logger = structlog.get_logger(__name__)
-
-if importlib.util.find_spec("sniffio") is None:
-    # httpcore imports sniffio for every lock it makes (several per request); a failed import
-    # is not remembered, so each one searched sys.path again (~1 ms of CPU per query).
-    # None in sys.modules makes the import fail at once; httpcore then assumes asyncio.
-    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 MAX_RESPONSE_BYTES: Final = 2 * 1024 * 1024
 RETRY_BACKOFF_SECONDS: Final = 0.1  # then 0.2, 0.4 …
