@@ -214,7 +214,10 @@ _axe = Axe()
 
 
 def assert_accessible(page: Page) -> None:
-    """Zero axe-core violations of the WCAG 2.x A and AA rules on the page as it is now."""
+    """Zero axe-core violations of the WCAG 2.x A and AA rules on the page as it is now,
+    once its web fonts have loaded (targets' sizes and spacing change when they arrive)."""
+    page.wait_for_load_state("load")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations = results.response["violations"]
     assert violations == [], "\n".join(

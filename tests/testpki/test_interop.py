@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,13 @@ from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import RevokedError
 
 from tests.idpki_process import RunningIdPki
+
+
+def _run(coroutine: Any) -> Any:
+    """asyncio.run in a thread of its own: in a worker that also drives Playwright's sync
+    API, the main thread already has a running event loop."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def certificate(path: Path) -> Any:
@@ -59,7 +67,7 @@ def test_pyhanko_validates_a_valid_card_with_the_served_ocsp(idpki_server: Runni
     card = idpki_server.pki.card("card-01001012345")
     context = validation_context(idpki_server, card.auth_cert)
     validator = CertificateValidator(certificate(card.auth_cert), validation_context=context)
-    path = asyncio.run(validator.async_validate_usage({"digital_signature"}))
+    path = _run(validator.async_validate_usage({"digital_signature"}))
     assert path.leaf.subject.native["serial_number"] == "PNOGE-01001012345"
 
 
@@ -68,7 +76,7 @@ def test_pyhanko_refuses_the_revoked_card(idpki_server: RunningIdPki) -> None:
     context = validation_context(idpki_server, card.sign_cert)
     validator = CertificateValidator(certificate(card.sign_cert), validation_context=context)
     with pytest.raises(RevokedError, match="compromised key"):
-        asyncio.run(validator.async_validate_usage({"non_repudiation"}))
+        _run(validator.async_validate_usage({"non_repudiation"}))
 
 
 def test_pyhanko_timestamps_with_the_tsa_and_trusts_the_token(idpki_server: RunningIdPki) -> None:
@@ -89,7 +97,7 @@ def test_pyhanko_timestamps_with_the_tsa_and_trusts_the_token(idpki_server: Runn
         )
         return status
 
-    status = asyncio.run(timestamp_and_validate())
+    status = _run(timestamp_and_validate())
     assert status["intact"] and status["valid"]
     assert status["trust_problem_indic"] is None  # the chain to the root validated
     assert status["validation_path"] is not None
