@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -33,6 +34,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .. import audit, services
+from ..account.decorators import reauthenticated_recently
 from ..models import Account, AuditEvent, SignInMethod
 from ..roles import Role, has_role
 from ..steps import Step, complete_step, next_url, pending_steps, safe_next
@@ -291,9 +293,11 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
     is_step = Step.ENROL_TOTP in steps
     if is_step and steps[0] != Step.ENROL_TOTP:
         return HttpResponseRedirect(next_url(request))  # a new password comes first
-    if not is_step and password_services.confirmed_totp_device(account) is not None:
-        messages.info(request, _("Your account already has an authenticator app."))
-        return HttpResponseRedirect(next_url(request))
+    if not is_step and not reauthenticated_recently(request):
+        # Setting up or replacing a second factor outside the sign-in steps: prove it is
+        # you first (a replaced app stops working once the new one is confirmed).
+        query = urlencode({"next": request.path})
+        return HttpResponseRedirect(f"{reverse('identity:reauth')}?{query}")
     device = password_services.totp_enrolment_device(account=account)
     form = TotpConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -317,6 +321,8 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
             "form": form,
             "errors": error_list(form),
             "is_step": is_step,
+            "replacing": not is_step
+            and password_services.confirmed_totp_device(account) is not None,
             "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
             "issuer": settings.OTP_TOTP_ISSUER,
         },
