@@ -15,8 +15,11 @@ Steps, all in a throwaway folder (the project's var/ is never touched):
 
 Prints a table and writes bench/results/latest.json. Then, on the same database, the
 data-exchange benchmarks of bench/exchange.py (a second table, `exchange` in the JSON;
-`--no-exchange` leaves them out). Exits 0 when a target is missed (the table says FAIL);
-non-zero only when the benchmark itself could not run.
+`--no-exchange` leaves them out); then the ID-card benchmarks: Web eID token validations
+per second (bench/identity.py) and the end-to-end ID-card sign-in (bench/idcard_login.py,
+its own portals and database), two more tables, `identity` in the JSON (`--no-identity`
+leaves them out). Exits 0 when a target is missed (the table says FAIL); non-zero only
+when the benchmark itself could not run.
 """
 
 from __future__ import annotations
@@ -113,6 +116,9 @@ def main() -> int:
         if options.exchange:
             _exchange(report, environment, workdir, inprocess["service_code"], options)
             report["seconds"] = round(time.monotonic() - started, 1)
+        if options.identity:
+            _identity(report, workdir, options)
+            report["seconds"] = round(time.monotonic() - started, 1)
     except BenchError as error:
         print(f"\nbench: the benchmark could not run: {error}", file=sys.stderr)
         return 1
@@ -123,7 +129,12 @@ def main() -> int:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"\nWritten to {RESULTS.relative_to(ROOT)} in {report['seconds']:.0f} s.")
-    return 1 if "error" in report.get("exchange", {}) else 0
+    identity = report.get("identity", {})
+    sections = (
+        report.get("exchange", {}),
+        *(identity.get(k, {}) for k in ("token_validation", "login")),
+    )
+    return 1 if any("error" in section for section in sections) else 0
 
 
 def _exchange(
@@ -151,6 +162,28 @@ def _exchange(
     )
 
 
+def _identity(report: dict[str, Any], workdir: Path, options: argparse.Namespace) -> None:
+    """The ID-card benchmarks: Web eID token validations per second (bench/identity.py,
+    in this process) and the end-to-end sign-in (bench/idcard_login.py, its own portals,
+    database, agent and OCSP responder in `workdir`); two tables, and report["identity"]."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from bench import idcard_login, identity
+
+    section: dict[str, Any] = {}
+    report["identity"] = section
+    step = _Step("identity: Web eID token validations per second (5 rounds)")
+    try:
+        section["token_validation"] = identity.token_validation_bench()
+        step.done("done")
+        identity.print_table(section["token_validation"])
+    except identity.ValidationBenchFailed as error:
+        section["token_validation"] = {"error": str(error)}
+        print(f"\nWeb eID token validation: could not run: {error}")
+    login_options = idcard_login.options_parser().parse_args(["--workers", str(options.workers)])
+    idcard_login.run(section, workdir=workdir, options=login_options)
+
+
 def _options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="OneWindow benchmark (see the module doc).")
     parser.add_argument("--rounds", type=int, default=5, help="rounds over every endpoint")
@@ -173,6 +206,12 @@ def _options() -> argparse.Namespace:
         dest="exchange",
         action="store_false",
         help="leave out the data-exchange benchmarks (bench/exchange.py, about 3 minutes)",
+    )
+    parser.add_argument(
+        "--no-identity",
+        dest="identity",
+        action="store_false",
+        help="leave out the ID-card benchmarks (bench/identity.py, bench/idcard_login.py)",
     )
     options = parser.parse_args()
     if not (1 <= options.rounds <= 9 and 1 <= options.duration <= 30 and options.warmup <= 10):
