@@ -740,15 +740,7 @@ def print_section(section: dict[str, Any]) -> None:
     if section.get("isolation"):
         rows += _isolation_rows(section["isolation"])
     table = [header, *rows, *_population_rows(section)]
-    widths = [max(len(line[column]) for line in table) for column in range(len(header))]
-    for number, line in enumerate(table):
-        cells = [
-            cell.ljust(widths[column]) if column == 0 else cell.rjust(widths[column])
-            for column, cell in enumerate(line)
-        ]
-        print("  " + " | ".join(cells))
-        if number == 0:
-            print("  " + "-+-".join("-" * width for width in widths))
+    base.print_table(table)
     if "error" in section:
         print(f"\n  The exchange benchmark could not finish: {section['error']}")
     print()

@@ -623,15 +623,7 @@ def print_section(section: dict[str, Any]) -> None:
                         "—",
                     )
                 )
-    widths = [max(len(line[column]) for line in table) for column in range(len(header))]
-    for number, line in enumerate(table):
-        cells = [
-            cell.ljust(widths[column]) if column == 0 else cell.rjust(widths[column])
-            for column, cell in enumerate(line)
-        ]
-        print("  " + " | ".join(cells))
-        if number == 0:
-            print("  " + "-+-".join("-" * width for width in widths))
+    base.print_table(table)
     if "error" in section:
         print(f"\n  The ID-card sign-in benchmark could not finish: {section['error']}")
     _note(

@@ -31,13 +31,15 @@ from pathlib import Path
 from typing import Any
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-if str(REPOSITORY / "src") not in sys.path:
-    sys.path.insert(0, str(REPOSITORY / "src"))
+for _path in (REPOSITORY / "src", REPOSITORY):  # `python bench/identity.py` puts only bench/
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 import httpx  # noqa: E402
 from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec, rsa  # noqa: E402
 
+from bench import run as base  # noqa: E402
 from onewindow.identity.webeid import (  # noqa: E402
     OcspChecker,
     TokenRejected,
@@ -219,15 +221,7 @@ def print_table(result: dict[str, Any]) -> None:
                     "—" if mode == "no OCSP" else f"{ratio:.0%}",
                 )
             )
-    widths = [max(len(line[column]) for line in table) for column in range(len(header))]
-    for number, line in enumerate(table):
-        cells = [
-            cell.ljust(widths[column]) if column == 0 else cell.rjust(widths[column])
-            for column, cell in enumerate(line)
-        ]
-        print("  " + " | ".join(cells))
-        if number == 0:
-            print("  " + "-+-".join("-" * width for width in widths))
+    base.print_table(table)
     print(
         "\n  OCSP uncached: every validation asks the test PKI's responder (`python -m testpki "
         "serve`, its own process on loopback) over HTTP; OCSP cached: the checker's answer "

@@ -680,6 +680,20 @@ def _report(
     }
 
 
+def print_table(table: list[Any]) -> None:
+    """Rows of text cells as an aligned table; the first row is the header. The first
+    column is left-aligned, the others right-aligned (numbers)."""
+    widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
+    for number, line in enumerate(table):
+        cells = [
+            cell.ljust(widths[column]) if column == 0 else cell.rjust(widths[column])
+            for column, cell in enumerate(line)
+        ]
+        print("  " + " | ".join(cells))
+        if number == 0:
+            print("  " + "-+-".join("-" * width for width in widths))
+
+
 def _print_report(report: dict[str, Any]) -> None:
     load = report["load"]
     print(
@@ -707,15 +721,7 @@ def _print_report(report: dict[str, Any]) -> None:
                 verdict,
             ]
         )
-    widths = [max(len(line[column]) for line in table) for column in range(len(header))]
-    for number, line in enumerate(table):
-        cells = [
-            cell.ljust(widths[column]) if column == 0 else cell.rjust(widths[column])
-            for column, cell in enumerate(line)
-        ]
-        print("  " + " | ".join(cells))
-        if number == 0:
-            print("  " + "-+-".join("-" * width for width in widths))
+    print_table(table)
     failed = [row["endpoint"] for row in report["rows"] if row["failed_requests"]]
     if failed:
         print(f"\n  Responses other than 200 (or socket errors) on: {', '.join(failed)}.")
