@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "onewindow.catalog",
     "onewindow.exchange",
     "onewindow.mydata",
+    "onewindow.applications",
+    "onewindow.backoffice",
+    "onewindow.notifications",
 ]
 AUTH_USER_MODEL = "identity.Account"
 # django-axes must come first: it refuses a locked-out account or address before any

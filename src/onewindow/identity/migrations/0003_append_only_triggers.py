@@ -7,35 +7,20 @@ from typing import Any
 
 from django.db import migrations
 
+from onewindow.exchange.appendonly import (
+    install_append_only_triggers,
+    uninstall_append_only_triggers,
+)
+
 TABLES = ("identity_auditevent", "identity_signinattempt", "identity_termsacceptance")
 
 
 def install(apps: Any, schema_editor: Any) -> None:
-    vendor = schema_editor.connection.vendor
-    for table in TABLES:
-        if vendor == "postgresql":
-            # exchange_refuse_change() comes from exchange's 0002 migration.
-            schema_editor.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION exchange_refuse_change();"
-            )
-        elif vendor == "sqlite":
-            for operation in ("UPDATE", "DELETE"):
-                schema_editor.execute(
-                    f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} "
-                    f"ON {table} BEGIN SELECT RAISE(ABORT, '{table} is append-only: "
-                    f"{operation} refused'); END;"
-                )
+    install_append_only_triggers(schema_editor, TABLES)
 
 
 def uninstall(apps: Any, schema_editor: Any) -> None:
-    vendor = schema_editor.connection.vendor
-    for table in TABLES:
-        if vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
-        elif vendor == "sqlite":
-            for operation in ("update", "delete"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_{operation};")
+    uninstall_append_only_triggers(schema_editor, TABLES)
 
 
 class Migration(migrations.Migration):
