@@ -19,6 +19,9 @@ urlpatterns += i18n_patterns(
     path("", include("onewindow.catalog.urls")),
     path("", include("onewindow.mydata.urls")),
     path("", include("onewindow.identity.urls")),
+    path("", include("onewindow.applications.urls")),
+    path("office/", include("onewindow.backoffice.urls")),
+    path("inbox/", include("onewindow.notifications.urls")),
     prefix_default_language=True,
 )
 
