@@ -83,12 +83,19 @@ def main() -> None:
          "--ocsp-url", f"http://127.0.0.1:{PKI_PORT}/ocsp/idcard-ca"],
         cwd=ROOT, env=env,
     )  # fmt: skip
+    # Background jobs (PDF renditions, delivery to agencies, notifications): the database
+    # queue, as in production.
+    worker = subprocess.Popen(
+        [python, str(ROOT / "manage.py"), "db_worker", "--queue-name", "*", "--interval", "1",
+         "--no-reload", "--no-startup-delay"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
     portal = subprocess.Popen(
         [python, "-m", "uvicorn", "onewindow.config.asgi:application", "--host", HOST,
          "--port", PORT, "--lifespan", "off"],
         cwd=ROOT, env=env,
     )  # fmt: skip
-    processes = [portal, agent, pki, sandbox]
+    processes = [portal, worker, agent, pki, sandbox]
     # `kill`/`timeout` send SIGTERM: stop the children as Ctrl+C would, not orphan them.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
