@@ -27,6 +27,15 @@ def _fresh_catalog_copy(request: pytest.FixtureRequest) -> Iterator[None]:
     catalog_forget()
 
 
+@pytest.fixture(autouse=True)
+def _files_in_a_temporary_folder(request: pytest.FixtureRequest) -> None:
+    """Uploaded files and made documents go to the test's own folder, not var/."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings: Any = request.getfixturevalue("settings")
+    settings.MEDIA_ROOT = str(request.getfixturevalue("tmp_path") / "files")
+
+
 @pytest.fixture
 def admin_client(client: Any, admin_user: Any) -> Any:
     """pytest-django's `admin_client`, signed in the way the admin requires: with two

@@ -194,6 +194,9 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static files (all self-hosted; compiled by `make assets`) --------------------------
+# Files people upload and documents the portal makes (applications' PDFs, attachments):
+# outside the web root, never served directly — only through views that check who asks.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "files")))
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
