@@ -111,6 +111,15 @@ def main() -> None:
              "--last-name", "Lomidze"],
             cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
+        # A demo clerk of the Public Service Development Agency's back-office (the same
+        # password and authenticator key as the operator's, for the demo).
+        subprocess.run(
+            [python, str(ROOT / "manage.py"), "create_staff", "clerk", "--agency", "psda",
+             "--role", "clerk", "--password", DEMO_OPERATOR_PASSWORD,
+             "--totp-secret", DEMO_OPERATOR_TOTP_HEX, "--first-name", "Nana",
+             "--last-name", "Gelashvili"],
+            cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
         # The agencies tell the portal who looked at the demo persons' data in their systems.
         subprocess.run(
             [python, "-m", "sandbox", "report-accesses", "--portal", f"http://{HOST}:{PORT}",
@@ -132,6 +141,8 @@ def main() -> None:
             f"  {DEMO_OPERATOR_PASSWORD}, with an authenticator app set up with the key\n"
             f"  {DEMO_OPERATOR_TOTP_BASE32}\n"
             f"  then http://{HOST}:{PORT}/ka/hall/ registers citizens without an ID card.\n"
+            "  The agency back-office: sign in as `clerk` (Public Service Development\n"
+            f"  Agency; the same password and key), then http://{HOST}:{PORT}/ka/office/.\n"
             "\n  Stop with Ctrl+C.\n",
             flush=True,
         )

@@ -6,15 +6,18 @@ Reading has no side effects: it returns the whole catalogue as plain data, or ra
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from onewindow.applications.forms.schema import FormDefinitionError, parse_form
 
 LANGUAGES = ("ka", "en")
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -96,6 +99,8 @@ class ServiceData:
     keywords: TextList
     popularity: int
     is_generated: bool = False
+    # The online form (catalog/forms/<code>.yaml), as checked plain data; None if none.
+    form: dict[str, Any] | None = None
 
     def content_hash(self) -> str:
         return _hash(asdict(self))
@@ -324,6 +329,8 @@ def read_catalog(directory: Path) -> CatalogData:
             _unique(problems, file, entry.label, service.code, codes)
             data.services.append(service)
 
+    data.services = _read_forms(root, data.services, problems)
+
     file = f"{name}/synonyms.yaml"
     synonyms_path = root / "synonyms.yaml"
     if synonyms_path.exists():
@@ -342,6 +349,57 @@ def read_catalog(directory: Path) -> CatalogData:
     if problems:
         raise CatalogFileError(problems)
     return data
+
+
+def _read_forms(
+    root: Path, services: list[ServiceData], problems: list[Problem]
+) -> list[ServiceData]:
+    """Attach each `forms/<service-code>.yaml` (docs/forms-format.md) to its service."""
+    by_code = {service.code: index for index, service in enumerate(services)}
+    result = list(services)
+    for path in sorted((root / "forms").glob("*.yaml")):
+        file = f"{root.name}/forms/{path.name}"
+        code = path.name.removesuffix(".yaml")
+        index = by_code.get(code)
+        if index is None:
+            problems.append(
+                Problem(file, "-", "-", f"names no service of the catalogue ('{code}')")
+            )
+            continue
+        if services[index].kind != "functional":
+            problems.append(
+                Problem(file, "-", "-", f"'{code}' is not a functional service: it has no form")
+            )
+            continue
+        try:
+            content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(Problem(file, "-", "-", f"cannot be read: {error}"))
+            continue
+        except yaml.YAMLError as error:
+            problems.append(Problem(file, "-", "-", f"is not valid YAML: {error}"))
+            continue
+        try:
+            parse_form(content)
+        except FormDefinitionError as error:
+            entry, _dot, rest = error.path.partition(".")
+            if not rest:
+                entry, rest = "form", entry or "-"
+            problems.append(Problem(file, entry, rest, error.message))
+            continue
+        result[index] = replace(services[index], form=_plain(content))
+    return result
+
+
+def _plain(value: Any) -> Any:
+    """YAML's values as JSON's: dates become ISO text (forms store `not_before: 2026-01-01`)."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
 
 
 def _read_service(entry: _Entry, category_codes: set[str], agency_codes: set[str]) -> ServiceData:

@@ -118,6 +118,9 @@ class Service(models.Model):
     keywords_ka = models.JSONField(_("keywords (Georgian)"), default=list, blank=True)
     keywords_en = models.JSONField(_("keywords (English)"), default=list, blank=True)
     popularity = models.PositiveIntegerField(_("popularity"), default=0)
+    # The online form (catalog/forms/<code>.yaml, docs/forms-format.md), checked by the
+    # loader; null when the service cannot be applied for online.
+    form = models.JSONField(_("online form"), null=True, blank=True)
     is_generated = models.BooleanField(_("generated for scale tests"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)

@@ -152,6 +152,7 @@ def _load_services(
         service.steps_ka, service.steps_en = list(item.steps.ka), list(item.steps.en)
         service.keywords_ka, service.keywords_en = list(item.keywords.ka), list(item.keywords.en)
         service.popularity, service.is_generated = item.popularity, item.is_generated
+        service.form = item.form
         placed.append((service, item))
 
     _sync(Service, items, fill, "services", report)

@@ -68,13 +68,21 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "service": service,
             "main_category": service.category_list[0] if service.category_list else None,
-            # An informational service starts on its My data page (which has anonymous
-            # visitors sign in first); the others at sign-in, for now.
-            "start_url": my_data_url(service.code)
-            or reverse("identity:sign-in") + "?next=" + request.path,
+            "start_url": _start_url(request, service),
             "catalog_token": snapshot.token,
         },
     )
+
+
+def _start_url(request: HttpRequest, service: Service) -> str:
+    """Where "Start now" leads: an informational service to its My data page, a service
+    with an online form to its application (both have visitors sign in first); the
+    others to the sign-in page, for now."""
+    if url := my_data_url(service.code):
+        return url
+    if service.kind == Service.Kind.FUNCTIONAL and service.form:
+        return reverse("applications:start", args=[service.code])
+    return reverse("identity:sign-in") + "?next=" + request.path
 
 
 def agency_list(request: HttpRequest) -> HttpResponse:

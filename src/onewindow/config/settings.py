@@ -344,6 +344,23 @@ OTP_TOTP_ISSUER = "OneWindow"
 # The sign-in page's script may talk to the citizen's own card agent, and nothing else.
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"] = [SELF, CARDAGENT_URL]
 
+# --- Applications: attachments (docs/applications.md) -------------------------------------
+# Limits: per file, per application (or message), and for zip-based files (DOCX, ODT,
+# ASiC-E) the entries, the unpacked size and the packing ratio (zip bombs).
+ATTACHMENT_MAX_FILE_BYTES = env.int("ATTACHMENT_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_MAX_APPLICATION_BYTES = env.int(
+    "ATTACHMENT_MAX_APPLICATION_BYTES", default=30 * 1024 * 1024
+)
+ATTACHMENT_ZIP_MAX_ENTRIES = env.int("ATTACHMENT_ZIP_MAX_ENTRIES", default=1000)
+ATTACHMENT_ZIP_MAX_UNCOMPRESSED_BYTES = env.int(
+    "ATTACHMENT_ZIP_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024
+)
+ATTACHMENT_ZIP_MAX_RATIO = env.int("ATTACHMENT_ZIP_MAX_RATIO", default=100)
+# The malware scanner: clamd's socket ("unix:///run/clamav/clamd.ctl", "tcp://host:3310");
+# empty: no scanning; unset: clamd's usual Unix socket when it exists.
+ATTACHMENT_CLAMD_SOCKET = env.str("ATTACHMENT_CLAMD_SOCKET", default=None)
+ATTACHMENT_CLAMD_TIMEOUT_SECONDS = env.float("ATTACHMENT_CLAMD_TIMEOUT_SECONDS", default=30.0)
+
 PORTAL_NAME = {"ka": "ერთი ფანჯარა", "en": "OneWindow"}
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="help@onewindow.example")
 SUPPORT_PHONE = env.str("SUPPORT_PHONE", default="+995 32 2 00 00 00")

@@ -231,3 +231,20 @@ def test_cached_parts_of_pages_follow_the_language(client: Client, small_catalog
         assert "Preparing an extract" in english and "ამონაწერის მომზადება" not in english
         assert "Accessibility statement" in page(client, "/en/agencies/")
         assert "მისაწვდომობის განცხადება" in page(client, "/ka/agencies/")
+
+
+def test_a_service_with_an_online_form_starts_its_application(client: Client) -> None:
+    """ "Start now" of a functional service with a form leads to the apply journey (which
+    has visitors sign in first); one without a form to the sign-in page."""
+    from django.conf import settings
+
+    from onewindow.catalog.models import Service
+
+    catalog_load_directory(directory=settings.CATALOG_DIR)
+    with_form = Service.objects.filter(kind="functional", form__isnull=False).first()
+    without_form = Service.objects.filter(kind="functional", form__isnull=True).first()
+    assert with_form is not None and without_form is not None
+    html = client.get(f"/en/services/{with_form.code}/").content.decode()
+    assert f'href="/en/apply/{with_form.code}/"' in html
+    html = client.get(f"/en/services/{without_form.code}/").content.decode()
+    assert f'href="/en/sign-in/?next=/en/services/{without_form.code}/"' in html
