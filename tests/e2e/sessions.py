@@ -29,14 +29,23 @@ from django.contrib.auth import (
     BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model,
 )
 person = json.loads(sys.argv[1])
-account, _ = get_user_model().objects.update_or_create(
-    username=person["username"],
-    defaults={
-        "personal_number": person["personal_number"],
-        "first_name": person["first_name"],
-        "last_name": person["last_name"],
-    },
+# The person's account if one exists already (other tests may have made it under
+# another username), else the named one.
+Account = get_user_model()
+account = (
+    Account.objects.filter(personal_number=person["personal_number"]).first()
+    if person["personal_number"]
+    else None
 )
+if account is None:
+    account, _ = Account.objects.update_or_create(
+        username=person["username"],
+        defaults={
+            "personal_number": person["personal_number"],
+            "first_name": person["first_name"],
+            "last_name": person["last_name"],
+        },
+    )
 session = import_module(settings.SESSION_ENGINE).SessionStore()
 session[SESSION_KEY] = account._meta.pk.value_to_string(account)
 session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

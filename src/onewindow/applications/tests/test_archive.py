@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ import pytest
 from onewindow.applications.models import Application, Message, StatusChange
 
 from .test_correspondence import World, make_application, make_world, overdue_date, png_upload
-from .test_deadlines import compile_fragment
 
 Status = Application.Status
 
@@ -284,12 +282,7 @@ def test_detail_queries_bounded(citizen_client: Client, world: World) -> None:
     assert len(queries) <= 8, [query["sql"] for query in queries.captured_queries]
 
 
-def test_list_in_georgian(
-    citizen_client: Client, world: World, settings: Any, tmp_path: Path
-) -> None:
-    if shutil.which("msgfmt") is None:
-        pytest.skip("msgfmt (GNU gettext) is not installed")
-    settings.LOCALE_PATHS = [compile_fragment(tmp_path / "locale"), *settings.LOCALE_PATHS]
+def test_list_in_georgian(citizen_client: Client, world: World) -> None:
     make_application(world, due_on=overdue_date(), days_ago=20)
     with translation.override("ka"):
         url = reverse("applications:list")

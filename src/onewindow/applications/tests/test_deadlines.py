@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
-from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +12,6 @@ from onewindow.applications.models import Application
 from onewindow.catalog.models import Agency, Service
 
 TBILISI = ZoneInfo("Asia/Tbilisi")
-FRAGMENT = Path(__file__).resolve().parents[2] / "locale" / "fragments" / "correspondence.po"
 D = dt.date
 
 
@@ -95,27 +90,7 @@ def test_words_in_english() -> None:
     assert late.text == "Overdue since 5 December 2026: the answer was due by 4 December 2026"
 
 
-def compile_fragment(root: Path) -> Path:
-    """This part's Georgian (locale/fragments/correspondence.po, merged into django.po by
-    the lead) compiled into a locale folder of its own."""
-    fragment = FRAGMENT
-    target = root / "ka" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    subprocess.run(
-        [shutil.which("msgfmt") or "msgfmt", "-o", str(target / "django.mo"), str(fragment)],
-        check=True,
-    )
-    return root
-
-
-@pytest.fixture
-def georgian(settings: Any, tmp_path: Path) -> None:
-    if shutil.which("msgfmt") is None:
-        pytest.skip("msgfmt (GNU gettext) is not installed")
-    settings.LOCALE_PATHS = [compile_fragment(tmp_path / "locale"), *settings.LOCALE_PATHS]
-
-
-def test_words_in_georgian(georgian: None) -> None:
+def test_words_in_georgian() -> None:
     due = D(2026, 12, 4)
     state = deadlines.deadline_state(application(due), D(2026, 12, 1), language="ka")
     assert state.text == "პასუხის ვადა: 4 დეკემბერი 2026 — დარჩა 3 სამუშაო დღე"
