@@ -155,6 +155,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         "PRAGMA busy_timeout=5000;",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Web pages are short queries: PostgreSQL's JIT compilation (20–40 ms) costs more than
+    # it saves whenever the planner overestimates a page's rows (bench/backoffice.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
