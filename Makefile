@@ -18,10 +18,12 @@ help: ## List the targets
 system-deps: ## Check (and as root on Debian, install) the Debian packages
 	@bash scripts/system-deps.sh
 
-$(VENV)/.installed: requirements/base.txt requirements/dev.txt pyproject.toml
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt requirements/interop.txt pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements/dev.txt
+	@# pyasice (tests: ASiC-E made by another tool) pins lxml<5 but works with lxml 6
+	$(PY) -m pip install --quiet --no-deps -r requirements/interop.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
@@ -44,10 +46,11 @@ migrate: $(VENV)/.installed
 catalog: migrate ## Load the service catalogue from catalog/*.yaml (idempotent)
 	$(MANAGE) load_catalog
 
-keys: migrate ## Generate the test PKIs (exchange: var/pki; ID cards: var/idpki) and demo cards (idempotent)
+keys: catalog ## Generate the test PKIs (exchange: var/pki; ID cards: var/idpki) and demo cards (idempotent)
 	$(MANAGE) exchange_keys
 	PYTHONPATH=src $(PY) -m testpki init var/idpki
 	PYTHONPATH=src $(PY) -m cardagent provision --pki var/idpki --into var/cards
+	$(MANAGE) agency_seals
 
 setup: system-deps $(VENV)/.installed assets src/onewindow/locale/ka/LC_MESSAGES/django.mo catalog keys ## Install and prepare everything
 

@@ -57,6 +57,7 @@ ROOT = BENCH_DIR.parent
 if str(ROOT) not in sys.path:  # `python bench/exchange.py` puts only bench/ on the path
     sys.path.insert(0, str(ROOT))
 
+from bench import protocol  # noqa: E402
 from bench import run as base  # noqa: E402
 
 # The sandbox's agencies in the protocol's order (owexchange.parties.AGENCIES).
@@ -263,10 +264,9 @@ def _inprocess(
         "--sandbox-pid", str(sandbox_pid), "--runs", str(options.runs),
     ]  # fmt: skip
     output = base._run(command, environment, timeout=420)
-    line = next((line for line in output.splitlines() if line.startswith("BENCH_JSON ")), None)
-    if line is None:
+    result = protocol.parse(output)
+    if result is None:
         raise base.BenchError(f"bench.exchange inprocess printed no result:\n{output[-2000:]}")
-    result: dict[str, Any] = json.loads(line.removeprefix("BENCH_JSON "))
     dashboard = result["dashboard"]
     step.done(
         f"page {dashboard['page_ms']:.0f} ms, slowest agency {dashboard['slowest_ms']:.0f} ms, "
@@ -457,10 +457,9 @@ def _stop_wrk(process: subprocess.Popen[str]) -> dict[str, Any]:
             os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         return {"missing": "wrk did not stop"}
-    line = next((line for line in output.splitlines() if line.startswith("BENCH_JSON ")), None)
-    if line is None:
+    result = protocol.parse(output)
+    if result is None:
         return {"missing": output[-500:]}
-    result: dict[str, Any] = json.loads(line.removeprefix("BENCH_JSON "))
     result["rps"] = result["requests"] / max(result["duration_us"] / 1e6, 1e-9)
     return result
 
@@ -855,7 +854,7 @@ def inprocess_main(argv: list[str]) -> int:
         "dashboard": bench.dashboard(arguments.runs),
         "throughput": bench.throughput(),
     }
-    print("BENCH_JSON " + json.dumps(result, ensure_ascii=False))
+    protocol.emit(result)
     return 0
 
 
@@ -1136,15 +1135,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = options_parser()
     options = parser.parse_args(argv)
     _check_options(parser, options)
-    signal.signal(signal.SIGTERM, base._exit_on_signal)
-    signal.signal(signal.SIGHUP, base._exit_on_signal)
-    section = run(options=options)
-    report = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "exchange": section}
-    path = base.RESULTS.with_name("exchange.json")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    print(f"\nWritten to {path.relative_to(ROOT)} in {section['seconds']:.0f} s.")
-    return 1 if "error" in section else 0
+    protocol.stop_on_signals()
+    return protocol.write_standalone("exchange", run(options=options))
 
 
 if __name__ == "__main__":

@@ -31,7 +31,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -54,6 +53,7 @@ for _path in (ROOT, ROOT / "src"):  # `python bench/idcard_login.py` puts only b
 
 import httpx  # noqa: E402
 
+from bench import protocol  # noqa: E402
 from bench import run as base  # noqa: E402
 
 
@@ -281,10 +281,9 @@ def _prepare_portal(environment: dict[str, str], pki_dir: Path) -> dict[str, Any
         environment,
         timeout=120,
     )
-    line = next((line for line in output.splitlines() if line.startswith("BENCH_JSON ")), None)
-    if line is None:
+    prepared = protocol.parse(output)
+    if prepared is None:
         raise base.BenchError(f"bench.idcard_login accounts printed no result:\n{output[-2000:]}")
-    prepared: dict[str, Any] = json.loads(line.removeprefix("BENCH_JSON "))
     step.done(
         f"accounts {', '.join(prepared['accounts'])}, terms version {prepared['terms_version']} "
         "accepted"
@@ -714,7 +713,7 @@ def accounts_main(argv: list[str]) -> int:
         "cookies": {"session": settings.SESSION_COOKIE_NAME, "csrf": settings.CSRF_COOKIE_NAME},
         "ocsp_cache_seconds": settings.IDCARD_OCSP_CACHE_SECONDS,
     }
-    print("BENCH_JSON " + json.dumps(result))
+    protocol.emit(result)
     return 0
 
 
@@ -728,8 +727,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = options_parser()
     options = parser.parse_args(argv)
     _check_options(parser, options)
-    signal.signal(signal.SIGTERM, base._exit_on_signal)
-    signal.signal(signal.SIGHUP, base._exit_on_signal)
+    protocol.stop_on_signals()
     section = run(options=options)
     report = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "identity": {"login": section}}
     path = base.RESULTS.with_name("idcard_login.json")

@@ -18,8 +18,15 @@ data-exchange benchmarks of bench/exchange.py (a second table, `exchange` in the
 `--no-exchange` leaves them out); then the ID-card benchmarks: Web eID token validations
 per second (bench/identity.py) and the end-to-end ID-card sign-in (bench/idcard_login.py,
 its own portals and database), two more tables, `identity` in the JSON (`--no-identity`
-leaves them out). Exits 0 when a target is missed (the table says FAIL); non-zero only
-when the benchmark itself could not run.
+leaves them out). Then the applications: end-to-end submissions per second with the PDF
+rendition (bench/submissions.py, on the same throwaway database, `submissions` in the
+JSON, `--no-submissions`), and the back-office inbox at 10,000 and 1,000,000 cases
+(bench/backoffice.py, its own process and throwaway database, PostgreSQL when one is at
+hand; `backoffice` in the JSON, `--no-backoffice`). Last, the signatures (issue 6): signing
+with the ID card at B-T/B-LT/B-LTA and the server seal through SoftHSM2 (bench/signing.py,
+`signing`, `--no-signing`) and the validation of a PDF with 5 signatures (bench/validation.py,
+`validation`, `--no-validation`), each in its own process. Exits 0 when a target is missed
+(the table says FAIL); non-zero only when the benchmark itself could not run.
 """
 
 from __future__ import annotations
@@ -47,6 +54,11 @@ from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
+if str(ROOT) not in sys.path:  # `python bench/run.py` puts only bench/ on the path
+    sys.path.insert(0, str(ROOT))
+
+from bench import protocol  # noqa: E402
+
 RESULTS = BENCH_DIR / "results" / "latest.json"
 LUA_SCRIPT = BENCH_DIR / "report.lua"
 
@@ -79,8 +91,7 @@ class Endpoint:
 
 def main() -> int:
     options = _options()
-    signal.signal(signal.SIGTERM, _exit_on_signal)
-    signal.signal(signal.SIGHUP, _exit_on_signal)
+    protocol.stop_on_signals()
     wrk = shutil.which("wrk")
     if wrk is None:
         print("bench: wrk is not installed (Debian package `wrk`).", file=sys.stderr)
@@ -119,6 +130,15 @@ def main() -> int:
         if options.identity:
             _identity(report, workdir, options)
             report["seconds"] = round(time.monotonic() - started, 1)
+        if options.submissions:
+            _submissions(report, environment, workdir, options)
+            report["seconds"] = round(time.monotonic() - started, 1)
+        if options.backoffice:
+            _backoffice(report)
+            report["seconds"] = round(time.monotonic() - started, 1)
+        if options.signing or options.validation:
+            _signatures(report, options)
+            report["seconds"] = round(time.monotonic() - started, 1)
     except BenchError as error:
         print(f"\nbench: the benchmark could not run: {error}", file=sys.stderr)
         return 1
@@ -133,6 +153,10 @@ def main() -> int:
     sections = (
         report.get("exchange", {}),
         *(identity.get(k, {}) for k in ("token_validation", "login")),
+        report.get("submissions", {}),
+        report.get("backoffice", {}),
+        report.get("signing", {}),
+        report.get("validation", {}),
     )
     return 1 if any("error" in section for section in sections) else 0
 
@@ -146,8 +170,6 @@ def _exchange(
 ) -> None:
     """The data-exchange benchmarks (bench/exchange.py) on the same throwaway database and
     service page: a second table, and report["exchange"]."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from bench import exchange
 
     exchange_options = exchange.options_parser().parse_args(
@@ -166,8 +188,6 @@ def _identity(report: dict[str, Any], workdir: Path, options: argparse.Namespace
     """The ID-card benchmarks: Web eID token validations per second (bench/identity.py,
     in this process) and the end-to-end sign-in (bench/idcard_login.py, its own portals,
     database, agent and OCSP responder in `workdir`); two tables, and report["identity"]."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from bench import idcard_login, identity
 
     section: dict[str, Any] = {}
@@ -182,6 +202,42 @@ def _identity(report: dict[str, Any], workdir: Path, options: argparse.Namespace
         print(f"\nWeb eID token validation: could not run: {error}")
     login_options = idcard_login.options_parser().parse_args(["--workers", str(options.workers)])
     idcard_login.run(section, workdir=workdir, options=login_options)
+
+
+def _submissions(
+    report: dict[str, Any],
+    environment: dict[str, str],
+    workdir: Path,
+    options: argparse.Namespace,
+) -> None:
+    """End-to-end submissions per second with the PDF rendition (bench/submissions.py) on
+    the same throwaway database: a table, and report["submissions"]."""
+    from bench import submissions
+
+    submission_options = submissions.options_parser().parse_args(
+        ["--workers", str(options.workers)]
+    )
+    submissions.run(report, environment=environment, workdir=workdir, options=submission_options)
+
+
+def _backoffice(report: dict[str, Any]) -> None:
+    """The back-office inbox at 10,000 and 1,000,000 cases (bench/backoffice.py, its own
+    process and throwaway database): a table, and report["backoffice"]."""
+    from bench import backoffice
+
+    backoffice.section(report)
+
+
+def _signatures(report: dict[str, Any], options: argparse.Namespace) -> None:
+    """Issue 6: the signing (bench/signing.py) and validation (bench/validation.py)
+    benchmarks, each in its own process with its own test PKI: a table each, and
+    report["signing"], report["validation"]."""
+    from bench import signing, validation
+
+    if options.signing:
+        signing.section(report)
+    if options.validation:
+        validation.section(report)
 
 
 def _options() -> argparse.Namespace:
@@ -213,14 +269,34 @@ def _options() -> argparse.Namespace:
         action="store_false",
         help="leave out the ID-card benchmarks (bench/identity.py, bench/idcard_login.py)",
     )
+    parser.add_argument(
+        "--no-submissions",
+        dest="submissions",
+        action="store_false",
+        help="leave out the end-to-end submissions benchmark (bench/submissions.py)",
+    )
+    parser.add_argument(
+        "--no-backoffice",
+        dest="backoffice",
+        action="store_false",
+        help="leave out the back-office inbox at 10,000 and 1,000,000 cases",
+    )
+    parser.add_argument(
+        "--no-signing",
+        dest="signing",
+        action="store_false",
+        help="leave out the signing benchmark (bench/signing.py: ID card, server seal)",
+    )
+    parser.add_argument(
+        "--no-validation",
+        dest="validation",
+        action="store_false",
+        help="leave out the validation of a PDF with 5 signatures (bench/validation.py)",
+    )
     options = parser.parse_args()
     if not (1 <= options.rounds <= 9 and 1 <= options.duration <= 30 and options.warmup <= 10):
         parser.error("keep --rounds within 1-9, --duration within 1-30 s, --warmup ≤ 10 s")
     return options
-
-
-def _exit_on_signal(number: int, frame: object) -> None:
-    raise SystemExit(128 + number)  # unwinds through the finally that stops the server
 
 
 # --- 1. the database -----------------------------------------------------------------
@@ -336,10 +412,9 @@ def _prepare_inprocess(
         ],
         timeout=240,
     )
-    line = next((line for line in output.splitlines() if line.startswith("BENCH_JSON ")), None)
-    if line is None:
+    result = protocol.parse(output)
+    if result is None:
         raise BenchError(f"bench.inprocess printed no result:\n{output[-2000:]}")
-    result: dict[str, Any] = json.loads(line.removeprefix("BENCH_JSON "))
     if not static_out.is_file():
         raise BenchError(f"the static copy {static_out} was not written")
     search = result["search"].get("search", {})
@@ -550,12 +625,9 @@ def _wrk(wrk: str, url: str, seconds: int, connections: int) -> dict[str, Any]:
         )
     except subprocess.TimeoutExpired as error:
         raise BenchError(f"wrk did not finish: {url}") from error
-    line = next(
-        (line for line in completed.stdout.splitlines() if line.startswith("BENCH_JSON ")), None
-    )
-    if completed.returncode != 0 or line is None:
+    result = protocol.parse(completed.stdout)
+    if completed.returncode != 0 or result is None:
         raise BenchError(f"wrk failed on {url}:\n{completed.stdout}{completed.stderr}")
-    result: dict[str, Any] = json.loads(line.removeprefix("BENCH_JSON "))
     return result
 
 

@@ -90,12 +90,17 @@ def main() -> None:
          "--no-reload", "--no-startup-delay"],
         cwd=ROOT, env=env,
     )  # fmt: skip
+    # The portal's clock: enqueues the daily jobs (drafts expiry at 03:00 Tbilisi time)
+    # for the worker above, each day once even across restarts.
+    scheduler = subprocess.Popen(
+        [python, str(ROOT / "manage.py"), "run_schedule"], cwd=ROOT, env=env
+    )
     portal = subprocess.Popen(
         [python, "-m", "uvicorn", "onewindow.config.asgi:application", "--host", HOST,
          "--port", PORT, "--lifespan", "off"],
         cwd=ROOT, env=env,
     )  # fmt: skip
-    processes = [portal, worker, agent, pki, sandbox]
+    processes = [portal, scheduler, worker, agent, pki, sandbox]
     # `kill`/`timeout` send SIGTERM: stop the children as Ctrl+C would, not orphan them.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -111,15 +116,20 @@ def main() -> None:
              "--last-name", "Lomidze"],
             cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
-        # A demo clerk of the Public Service Development Agency's back-office (the same
-        # password and authenticator key as the operator's, for the demo).
-        subprocess.run(
-            [python, str(ROOT / "manage.py"), "create_staff", "clerk", "--agency", "psda",
-             "--role", "clerk", "--password", DEMO_OPERATOR_PASSWORD,
-             "--totp-secret", DEMO_OPERATOR_TOTP_HEX, "--first-name", "Nana",
-             "--last-name", "Gelashvili"],
-            cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+        # A demo clerk and a demo head in every agency's back-office, so that whatever a
+        # demo citizen applies for can be answered (and an overdue case escalated); the
+        # same password and authenticator key as the operator's, for the demo.
+        for username, role, first, last in (
+            ("clerk", "clerk", "Nana", "Gelashvili"),
+            ("head", "head", "Irakli", "Tsereteli"),
+        ):
+            subprocess.run(
+                [python, str(ROOT / "manage.py"), "create_staff", username, "--agency", "all",
+                 "--role", role, "--password", DEMO_OPERATOR_PASSWORD,
+                 "--totp-secret", DEMO_OPERATOR_TOTP_HEX, "--first-name", first,
+                 "--last-name", last],
+                cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+            )  # fmt: skip
         # The agencies tell the portal who looked at the demo persons' data in their systems.
         subprocess.run(
             [python, "-m", "sandbox", "report-accesses", "--portal", f"http://{HOST}:{PORT}",
@@ -141,8 +151,10 @@ def main() -> None:
             f"  {DEMO_OPERATOR_PASSWORD}, with an authenticator app set up with the key\n"
             f"  {DEMO_OPERATOR_TOTP_BASE32}\n"
             f"  then http://{HOST}:{PORT}/ka/hall/ registers citizens without an ID card.\n"
-            "  The agency back-office: sign in as `clerk` (Public Service Development\n"
-            f"  Agency; the same password and key), then http://{HOST}:{PORT}/ka/office/.\n"
+            "  The agencies' back-office: sign in as `clerk` (a clerk of every agency) or\n"
+            "  `head` (the head of every agency, who gets escalations), with the same\n"
+            f"  password and key, then http://{HOST}:{PORT}/ka/office/.\n"
+            f"  Check a sealed document: http://{HOST}:{PORT}/ka/verify/\n"
             "\n  Stop with Ctrl+C.\n",
             flush=True,
         )

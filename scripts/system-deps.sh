@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(chromium fonts-noto-core fonts-freefont-ttf fontconfig gettext softhsm2 opensc
-  poppler-utils qpdf wrk zip libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 nodejs npm)
+  poppler-utils libnss3-tools qpdf wrk zip zbar-tools libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 nodejs npm)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -17,6 +17,7 @@ import {
 
 import { initIdCardSignIn } from "./idcard.mjs";
 import { initSessionTimeout } from "./session-timeout.mjs";
+import { initSigning } from "./signing.mjs";
 import { initSuggest } from "./suggest.mjs";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
@@ -37,6 +38,11 @@ for (const input of document.querySelectorAll('input[data-module="ow-suggest"]')
 // ID-card sign-in: talks to the citizen's card agent (see docs/identity.md).
 for (const element of document.querySelectorAll('[data-module="ow-idcard"]')) {
   initIdCardSignIn(element);
+}
+
+// Signing an application with the ID card or a company seal (docs/signing.md).
+for (const element of document.querySelectorAll('[data-module="ow-signing"]')) {
+  initSigning(element);
 }
 
 // The idle-session warning (present only on signed-in pages).

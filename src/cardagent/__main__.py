@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--module", type=Path, help="a PKCS#11 module (a real card's middleware)")
     serve.add_argument("--ocsp-url", help="ask this OCSP responder, not the certificate's")
+    serve.add_argument("--seal-ocsp-url", help="the same for seal certificates")
     serve.add_argument(
         "--card",
         action="append",
@@ -88,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=arguments.port,
         module=arguments.module,
         ocsp_url=arguments.ocsp_url,
+        seal_ocsp_url=arguments.seal_ocsp_url,
         only_cards=frozenset(arguments.cards_inserted) if arguments.cards_inserted else None,
         request_ttl=arguments.request_ttl,
     )

@@ -24,6 +24,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 MAX_PIN_TRIES = 3
+# A company's seal device is a token labelled `seal-<company code>` with one key (CKA_ID 02,
+# label "sign"); every other token is an ID card.
+SEAL_PREFIX = "seal-"
 PIN_PATTERN = re.compile(r"\d{4,12}")
 
 
@@ -150,6 +153,11 @@ class Card(ABC):
 
     label: str
     counter: PinCounter
+
+    @property
+    def is_seal(self) -> bool:
+        """A company seal device rather than an ID card."""
+        return self.label.startswith(SEAL_PREFIX)
 
     @abstractmethod
     def certificate(self, slot: KeySlot) -> x509.Certificate:

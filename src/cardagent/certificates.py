@@ -67,6 +67,39 @@ def card_holder(certificate: x509.Certificate) -> CardHolder:
     )
 
 
+@dataclass(frozen=True)
+class SealHolder:
+    """The company a seal certificate is for: its names and identification code."""
+
+    name_en: str
+    name_ka: str | None
+    code: str
+
+    def name(self, lang: str) -> str:
+        return self.name_ka if lang == "ka" and self.name_ka else self.name_en
+
+
+def seal_holder(certificate: x509.Certificate) -> SealHolder:
+    """Names from `O` (Georgian: subjectAltName directoryName `O`), code from NTRGE-<code>."""
+    subject = certificate.subject
+    identifier = _attribute(subject, NameOID.ORGANIZATION_IDENTIFIER)
+    name_ka: str | None = None
+    try:
+        alt_names = certificate.extensions.get_extension_for_class(
+            x509.SubjectAlternativeName
+        ).value
+    except x509.ExtensionNotFound:
+        alt_names = None
+    if alt_names is not None:
+        for directory_name in alt_names.get_values_for_type(x509.DirectoryName):
+            name_ka = _attribute(directory_name, NameOID.ORGANIZATION_NAME) or name_ka
+    return SealHolder(
+        name_en=_attribute(subject, NameOID.ORGANIZATION_NAME),
+        name_ka=name_ka,
+        code=identifier.split("-", 1)[1] if "-" in identifier else identifier,
+    )
+
+
 def is_expired(certificate: x509.Certificate, now: datetime | None = None) -> bool:
     """Outside its validity dates (not yet valid counts as unusable too)."""
     moment = now or datetime.now(UTC)

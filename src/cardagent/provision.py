@@ -3,7 +3,10 @@
 With SoftHSM2, each card is a token labelled like the card (user PIN = pin, SO PIN = puk)
 holding the auth key and certificate (CKA_ID 01) and the signing ones (CKA_ID 02), the keys
 private, sensitive, non-extractable and sign-only. Without it, each card is a soft-card file.
-A manifest records what was provisioned from which `cards.json`, so re-running is a no-op.
+Each company seal of `seals.json` becomes a seal device the same way: a token (or soft-card
+file) `seal-<code>` with its PIN and one key (CKA_ID 02, label "sign").
+A manifest records what was provisioned from which `cards.json` and `seals.json`, so
+re-running is a no-op.
 """
 
 from __future__ import annotations
@@ -19,11 +22,11 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from .cards import KeySlot
+from .cards import SEAL_PREFIX, KeySlot
 from .pkcs11card import SOFTHSM_MODULE
 from .softcard import SUFFIX, write_soft_card
+from .tokenobjects import certificate_template, private_key_template
 
 MANIFEST = "cards-manifest.json"
 SOFTHSM_CONF = "softhsm2.conf"
@@ -60,6 +63,36 @@ def read_cards(pki_dir: Path) -> list[CardSpec]:
     return specs
 
 
+def read_seals(pki_dir: Path) -> list[CardSpec]:
+    """The company seal devices: every `seals.json` entry with a PIN (older PKIs have none)."""
+    path = pki_dir / "seals.json"
+    if not path.is_file():
+        return []
+    specs: list[CardSpec] = []
+    for entry in json.loads(path.read_text()):
+        if not entry.get("pin"):
+            continue
+        certificate = x509.load_pem_x509_certificate((pki_dir / entry["cert"]).read_bytes())
+        key = serialization.load_pem_private_key(
+            (pki_dir / entry["key"]).read_bytes(), password=None
+        )
+        pin = str(entry["pin"])
+        # The SO PIN of a demo seal device: nobody needs it, SoftHSM2 does.
+        specs.append(
+            CardSpec(
+                f"{SEAL_PREFIX}{entry['code']}", pin, pin * 2, {KeySlot.SIGN: (certificate, key)}
+            )
+        )
+    return specs
+
+
+def _fingerprint(pki_dir: Path) -> str:
+    digest = hashlib.sha256((pki_dir / "cards.json").read_bytes())
+    if (pki_dir / "seals.json").is_file():
+        digest.update(b"\0" + (pki_dir / "seals.json").read_bytes())
+    return digest.hexdigest()
+
+
 def provision(
     pki_dir: Path, cards_dir: Path, *, use_softhsm: bool | None = None, force: bool = False
 ) -> str:
@@ -67,13 +100,13 @@ def provision(
     if use_softhsm is None:
         use_softhsm = softhsm_available()
     kind = "softhsm" if use_softhsm else "softcard"
-    fingerprint = hashlib.sha256((pki_dir / "cards.json").read_bytes()).hexdigest()
+    fingerprint = _fingerprint(pki_dir)
     manifest_path = cards_dir / MANIFEST
     if not force and manifest_path.is_file():
         manifest = json.loads(manifest_path.read_text())
         if manifest.get("kind") == kind and manifest.get("cards_json_sha256") == fingerprint:
             return kind
-    specs = read_cards(pki_dir)
+    specs = read_cards(pki_dir) + read_seals(pki_dir)
     _clear(cards_dir)
     cards_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(cards_dir, 0o700)
@@ -89,7 +122,7 @@ def provision(
             )
     ca_dir = cards_dir / CA_DIR
     ca_dir.mkdir(exist_ok=True)
-    for name in ("idcard-ca.pem", "root-ca.pem"):
+    for name in ("idcard-ca.pem", "seal-ca.pem", "root-ca.pem"):
         if (pki_dir / name).is_file():
             shutil.copyfile(pki_dir / name, ca_dir / name)
     manifest = {
@@ -154,76 +187,8 @@ def _provision_softhsm(cards_dir: Path, specs: list[CardSpec]) -> None:
         token = library.get_token(token_label=spec.label)
         with token.open(rw=True, user_pin=spec.pin) as session:
             for slot, (certificate, key) in spec.keys.items():
-                session.create_object(_private_key_template(slot, key))
-                session.create_object(_certificate_template(slot, certificate))
-
-
-def _private_key_template(slot: KeySlot, key: Any) -> dict[Any, Any]:
-    from pkcs11 import Attribute, KeyType, ObjectClass
-    from pkcs11.util import biginteger
-    from pkcs11.util.ec import encode_named_curve_parameters
-
-    template: dict[Any, Any] = {
-        Attribute.CLASS: ObjectClass.PRIVATE_KEY,
-        Attribute.TOKEN: True,
-        Attribute.PRIVATE: True,
-        Attribute.SENSITIVE: True,
-        Attribute.EXTRACTABLE: False,
-        Attribute.SIGN: True,
-        Attribute.DECRYPT: False,
-        Attribute.UNWRAP: False,
-        Attribute.DERIVE: False,
-        Attribute.ID: slot.object_id,
-        Attribute.LABEL: slot.label,
-    }
-    if isinstance(key, rsa.RSAPrivateKey):
-        numbers = key.private_numbers()
-        template.update(
-            {
-                Attribute.KEY_TYPE: KeyType.RSA,
-                Attribute.MODULUS: biginteger(numbers.public_numbers.n),
-                Attribute.PUBLIC_EXPONENT: biginteger(numbers.public_numbers.e),
-                Attribute.PRIVATE_EXPONENT: biginteger(numbers.d),
-                Attribute.PRIME_1: biginteger(numbers.p),
-                Attribute.PRIME_2: biginteger(numbers.q),
-                Attribute.EXPONENT_1: biginteger(numbers.dmp1),
-                Attribute.EXPONENT_2: biginteger(numbers.dmq1),
-                Attribute.COEFFICIENT: biginteger(numbers.iqmp),
-            }
-        )
-    elif isinstance(key, ec.EllipticCurvePrivateKey):
-        size = (key.curve.key_size + 7) // 8
-        template.update(
-            {
-                Attribute.KEY_TYPE: KeyType.EC,
-                Attribute.EC_PARAMS: encode_named_curve_parameters(key.curve.name),
-                Attribute.VALUE: key.private_numbers().private_value.to_bytes(size, "big"),
-            }
-        )
-    else:
-        raise ValueError("only RSA and EC card keys are supported")
-    return template
-
-
-def _certificate_template(slot: KeySlot, certificate: x509.Certificate) -> dict[Any, Any]:
-    from pkcs11 import Attribute, CertificateType, ObjectClass
-
-    return {
-        Attribute.CLASS: ObjectClass.CERTIFICATE,
-        Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
-        Attribute.TOKEN: True,
-        Attribute.PRIVATE: False,
-        Attribute.ID: slot.object_id,
-        Attribute.LABEL: slot.label,
-        Attribute.SUBJECT: certificate.subject.public_bytes(),
-        Attribute.ISSUER: certificate.issuer.public_bytes(),
-        Attribute.SERIAL_NUMBER: _der_integer(certificate.serial_number),
-        Attribute.VALUE: certificate.public_bytes(serialization.Encoding.DER),
-    }
-
-
-def _der_integer(value: int) -> bytes:
-    from asn1crypto.core import Integer
-
-    der: bytes = Integer(value).dump()
-    return der
+                object_id, label = slot.object_id, slot.label
+                session.create_object(private_key_template(key, object_id=object_id, label=label))
+                session.create_object(
+                    certificate_template(certificate, object_id=object_id, label=label)
+                )

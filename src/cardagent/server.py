@@ -7,7 +7,6 @@ dialog, which is the agent's own page; it never leaves the agent.
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import threading
@@ -16,43 +15,30 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from . import APP_NAME, VERSION
 from .cards import KeySlot, NoCard, NoReader, PinBlocked, WrongPin
 from .certificates import Revocation, card_holder, is_expired, load_issuers, revocation_status
 from .dialog import CardChoice, PageErrors, choose_card_page, done_page, error_page, pin_page
+from .guards import MAX_OPEN_REQUESTS, json_body, origin_allowed, origin_refused, submit_dialog_form
 from .pkcs11card import SOFTHSM_MODULE, Pkcs11Reader
 from .provision import CA_DIR, SOFTHSM_CONF
+from .responses import html_response, json_response
+from .signapi import SigningApi
 from .softcard import SoftCardReader
-from .texts import ERROR_MESSAGES, LANGUAGES, text, wrong_pin
+from .texts import ERROR_MESSAGES, LANGUAGES, language, text, wrong_pin
 from .webeid import authentication_token
 
 STATIC_DIR = Path(__file__).parent / "static"
 NONCE_PATTERN = re.compile(r"[A-Za-z0-9+/_-]{43,200}={0,2}")
-MAX_BODY_BYTES = 4096
-MAX_OPEN_REQUESTS = 64
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
-HTML_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",  # the form POST then carries our Origin, not "null"
-    "Cache-Control": "no-store",
-    "Cross-Origin-Opener-Policy": "unsafe-none",
-}
 
 
 @dataclass(frozen=True)
@@ -63,6 +49,7 @@ class AgentConfig:
     host: str = "127.0.0.1"
     module: Path | None = None
     ocsp_url: str | None = None
+    seal_ocsp_url: str | None = None
     only_cards: frozenset[str] | None = None
     request_ttl: float = 300.0
 
@@ -118,7 +105,8 @@ class Readers:
         # One card operation at a time: PKCS#11 was initialised without threading arguments.
         self.lock = threading.RLock()
 
-    def cards(self) -> list[Any]:
+    def tokens(self) -> list[Any]:
+        """Every card and seal device present; `NoReader`/`NoCard` when there is none."""
         found: list[Any] = []
         missing_reader = False
         for reader in self.readers:
@@ -132,17 +120,19 @@ class Readers:
             raise NoReader("no card reader")
         raise NoCard("no card")
 
+    def cards(self) -> list[Any]:
+        """The ID cards present (seal devices are not offered for signing in)."""
+        cards = [card for card in self.tokens() if not card.is_seal]
+        if not cards:
+            raise NoCard("no card")
+        return cards
 
-def _json(content: dict[str, Any], status: int = 200) -> JSONResponse:
-    return JSONResponse(
-        content,
-        status_code=status,
-        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
-    )
-
-
-def _html(content: str, status: int = 200) -> Response:
-    return Response(content, status_code=status, media_type="text/html", headers=HTML_HEADERS)
+    def seals(self) -> list[Any]:
+        """The company seal devices present."""
+        seals = [card for card in self.tokens() if card.is_seal]
+        if not seals:
+            raise NoCard("no seal device")
+        return seals
 
 
 def _error_result(code: str) -> dict[str, Any]:
@@ -156,6 +146,7 @@ class CardAgent:
         self.issuers = load_issuers(config.cards_dir / CA_DIR)
         self.requests: dict[str, SignInRequest] = {}
         self.requests_lock = threading.Lock()
+        self.signing = SigningApi(self)
 
     # Requests -----------------------------------------------------------------------------
 
@@ -180,78 +171,67 @@ class CardAgent:
                 count = len(self.readers.cards())
             except (NoReader, NoCard):
                 count = 0
-        return _json({"app": APP_NAME, "version": VERSION, "cards": count})
+        return json_response({"app": APP_NAME, "version": VERSION, "cards": count})
 
     async def authenticate(self, request: Request) -> Response:
-        origin = request.headers.get("origin")
-        if origin is None or origin not in self.config.origins:
-            return _json({"error": "origin-not-allowed"}, 403)
-        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-            return _json({"error": "content-type must be application/json"}, 415)
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            return _json({"error": "request too large"}, 413)
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            return _json({"error": "malformed JSON"}, 400)
-        if not isinstance(payload, dict):
-            return _json({"error": "malformed request"}, 400)
+        if not origin_allowed(request, self.config.origins, required=True):
+            return origin_refused()
+        origin = request.headers["origin"]
+        payload = await json_body(request)
+        if isinstance(payload, Response):
+            return payload
         nonce, lang = payload.get("challengeNonce"), payload.get("lang", "ka")
         if not isinstance(nonce, str) or not NONCE_PATTERN.fullmatch(nonce) or len(nonce) < 44:
-            return _json({"error": "challengeNonce must be base64 of at least 44 characters"}, 400)
+            return json_response(
+                {"error": "challengeNonce must be base64 of at least 44 characters"}, 400
+            )
         if lang not in LANGUAGES:
-            return _json({"error": "lang must be ka or en"}, 400)
+            return json_response({"error": "lang must be ka or en"}, 400)
         with self.requests_lock:
             self._forget_old()
             if len(self.requests) >= MAX_OPEN_REQUESTS:
-                return _json({"error": "too many open requests"}, 429)
+                return json_response({"error": "too many open requests"}, 429)
             request_id = secrets.token_urlsafe(32)
             self.requests[request_id] = SignInRequest(
                 id=request_id, origin=origin, nonce=nonce, lang=lang, started=time.monotonic()
             )
         dialog_url = f"{self.config.base_url}/v1/dialog/{request_id}?lang={lang}"
-        return _json({"id": request_id, "dialogUrl": dialog_url}, 201)
+        return json_response({"id": request_id, "dialogUrl": dialog_url}, 201)
 
     def result(self, request: Request) -> Response:
         sign_in = self._find(request.path_params["request_id"])
         if sign_in is None or request.headers.get("origin") != sign_in.origin:
-            return _json({"error": "unknown request"}, 404)
+            return json_response({"error": "unknown request"}, 404)
         if sign_in.status == "pending":
-            return _json({"status": "pending"})
+            return json_response({"status": "pending"})
         with self.requests_lock:
             self.requests.pop(sign_in.id, None)
         if sign_in.token is not None:
-            return _json({"status": "done", "token": sign_in.token})
-        return _json(_error_result(sign_in.error or "cancelled"))
+            return json_response({"status": "done", "token": sign_in.token})
+        return json_response(_error_result(sign_in.error or "cancelled"))
 
     # Dialog -------------------------------------------------------------------------------
 
     def dialog_get(self, request: Request) -> Response:
         request_id = request.path_params["request_id"]
-        lang = request.query_params.get("lang", "ka")
-        lang = lang if lang in LANGUAGES else "ka"
+        lang = language(request.query_params.get("lang"))
         sign_in = self._find(request_id)
         if sign_in is None:
-            return _html(error_page(lang=lang, self_url=self._action(request_id), code=None), 404)
+            return html_response(
+                error_page(lang=lang, self_url=self._action(request_id), code=None), 404
+            )
         return self._render(sign_in, lang, PageErrors())
 
     async def dialog_post(self, request: Request) -> Response:
-        origin = request.headers.get("origin")
-        if origin is not None and origin not in self.config.own_origins:
-            return _json({"error": "origin-not-allowed"}, 403)
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            return _json({"error": "request too large"}, 413)
-        form = {key: values[0] for key, values in parse_qs(body.decode("utf-8", "replace")).items()}
-        return await run_in_threadpool(self._dialog_submit, request.path_params["request_id"], form)
+        return await submit_dialog_form(request, self.config.own_origins, self._dialog_submit)
 
     def _dialog_submit(self, request_id: str, form: dict[str, str]) -> Response:
-        lang = form.get("lang", "ka")
-        lang = lang if lang in LANGUAGES else "ka"
+        lang = language(form.get("lang"))
         sign_in = self._find(request_id)
         if sign_in is None:
-            return _html(error_page(lang=lang, self_url=self._action(request_id), code=None), 404)
+            return html_response(
+                error_page(lang=lang, self_url=self._action(request_id), code=None), 404
+            )
         if sign_in.status != "pending":
             return self._render(sign_in, lang, PageErrors())
         if form.get("action") == "cancel":
@@ -298,15 +278,15 @@ class CardAgent:
     def _render(self, sign_in: SignInRequest, lang: str, errors: PageErrors) -> Response:
         action = self._action(sign_in.id)
         if sign_in.status == "done":
-            return _html(done_page(lang=lang, self_url=action))
+            return html_response(done_page(lang=lang, self_url=action))
         if sign_in.status == "error":
-            return _html(error_page(lang=lang, self_url=action, code=sign_in.error))
+            return html_response(error_page(lang=lang, self_url=action, code=sign_in.error))
         with self.readers.lock:
             try:
                 cards = self.readers.cards()
             except (NoReader, NoCard) as problem:
                 sign_in.finish(error=problem.code)
-                return _html(error_page(lang=lang, self_url=action, code=sign_in.error))
+                return html_response(error_page(lang=lang, self_url=action, code=sign_in.error))
             chosen = next((card for card in cards if card.label == sign_in.card_label), None)
             if chosen is None and len(cards) > 1:
                 sign_in.card_label = None
@@ -317,14 +297,14 @@ class CardAgent:
                 page = choose_card_page(
                     lang=lang, action=action, origin=sign_in.origin, choices=choices, errors=errors
                 )
-                return _html(page)
+                return html_response(page)
             card = chosen or cards[0]
             sign_in.card_label = card.label
             certificate = card.certificate(KeySlot.AUTH)
             problem_code = self._card_problem(sign_in, card, certificate)
             if problem_code is not None:
                 sign_in.finish(error=problem_code)
-                return _html(error_page(lang=lang, self_url=action, code=problem_code))
+                return html_response(error_page(lang=lang, self_url=action, code=problem_code))
             page = pin_page(
                 lang=lang,
                 action=action,
@@ -334,7 +314,7 @@ class CardAgent:
                 tries_left=card.tries_left(),
                 errors=errors,
             )
-        return _html(page)
+        return html_response(page)
 
     def _card_problem(self, sign_in: SignInRequest, card: Any, certificate: Any) -> str | None:
         """Checks made before asking for the PIN: dates, revocation (once), a blocked PIN."""
@@ -377,16 +357,18 @@ class GuardMiddleware(BaseHTTPMiddleware):
         self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         if request.headers.get("host", "").lower() not in self.hosts:
-            return _json({"error": "host-not-allowed"}, 403)
+            return json_response({"error": "host-not-allowed"}, 403)
         path = request.url.path
-        if not (path == "/v1/status" or path.startswith("/v1/authenticate")):
+        if not (
+            path in ("/v1/status", "/v1/sign") or path.startswith(("/v1/authenticate", "/v1/sign/"))
+        ):
             return await call_next(request)
+        if not origin_allowed(request, self.config.origins, required=False):
+            return origin_refused()
         origin = request.headers.get("origin")
-        if origin is not None and origin not in self.config.origins:
-            return _json({"error": "origin-not-allowed"}, 403)
         if request.method == "OPTIONS":
             if origin is None:
-                return _json({"error": "origin-not-allowed"}, 403)
+                return origin_refused()
             headers = {
                 "Access-Control-Allow-Origin": origin,
                 "Access-Control-Allow-Methods": "GET, POST",
@@ -412,6 +394,12 @@ def create_app(config: AgentConfig) -> Starlette:
         Route("/v1/authenticate/{request_id}", agent.result, methods=["GET"]),
         Route("/v1/dialog/{request_id}", agent.dialog_get, methods=["GET"]),
         Route("/v1/dialog/{request_id}", agent.dialog_post, methods=["POST"]),
+        Route("/v1/sign", agent.signing.start, methods=["POST"]),
+        Route("/v1/sign/{request_id}", agent.signing.result, methods=["GET"]),
+        Route("/v1/sign/{request_id}/digest", agent.signing.digest, methods=["POST"]),
+        Route("/v1/sign-dialog/{request_id}", agent.signing.dialog_get, methods=["GET"]),
+        Route("/v1/sign-dialog/{request_id}", agent.signing.dialog_post, methods=["POST"]),
+        Route("/v1/sign-dialog/{request_id}/status", agent.signing.dialog_status, methods=["GET"]),
         Route("/v1/static/dialog.css", _static("dialog.css", "text/css"), methods=["GET"]),
         Route("/v1/static/dialog.js", _static("dialog.js", "text/javascript"), methods=["GET"]),
     ]

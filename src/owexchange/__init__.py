@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .errors import REASONS, ProtocolRefusal, ResponseTampered
 from .keys import TrustStore, load_private_key
-from .messages import RequestMeta, Subject
+from .messages import DocumentRef, QueryBody, RequestMeta, Subject
 from .parties import AGENCIES, AGENCY_OPERATIONS, DEFAULT_PARTIES, PORTAL, PURPOSES
 from .replay import ReplayCache
 from .signing import (
@@ -31,7 +31,9 @@ __all__ = [
     "PURPOSES",
     "REASONS",
     "SIGNATURE_LIFETIME_SECONDS",
+    "DocumentRef",
     "ProtocolRefusal",
+    "QueryBody",
     "ReplayCache",
     "RequestMeta",
     "ResponseTampered",

@@ -1,10 +1,13 @@
-"""What a request says: its subject (in the body) and its metadata (in signed headers)."""
+"""What a request says: its subject and parameters (in the body) and its metadata (in
+signed headers)."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, Literal, cast
+from typing import Any, Final, Literal, cast
 
 from .errors import ProtocolRefusal
 from .parties import PURPOSES
@@ -20,6 +23,8 @@ USER: Final = re.compile(
     rf"person:\d{{11}}|operator:{_NAME}|staff:[a-z][a-z0-9-]{{0,62}}:{_NAME}|system:{_NAME}"
 )
 ON_BEHALF_OF: Final = re.compile(r"person:\d{11}|company:\d{9}")
+# A registration number of the Public Registry: 88, the year, a serial (12 digits).
+REGISTRATION_NUMBER: Final = re.compile(r"\d{12}")
 
 
 @dataclass(frozen=True)
@@ -90,3 +95,81 @@ class RequestMeta:
         if self.on_behalf_of is not None and not ON_BEHALF_OF.fullmatch(self.on_behalf_of):
             problems.append("OW-On-Behalf-Of must be person:<pn> or company:<code>.")
         return problems
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """One registered document a query is about, named in `parameters.document`.
+
+    The subject still says whose data it is; the agency answers only when the document
+    belongs to the subject, so a document reference never widens what a query may see.
+    """
+
+    registration_number: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.registration_number, str) or not REGISTRATION_NUMBER.fullmatch(
+            self.registration_number
+        ):
+            raise ProtocolRefusal(
+                "bad-request",
+                detail="parameters.document.registration_number must be 12 digits, "
+                'e.g. "882019900101".',
+            )
+
+    @classmethod
+    def from_json(cls, data: object) -> DocumentRef:
+        """The document of a decoded request's parameters; refuses any other shape."""
+        if not isinstance(data, dict) or set(data) != {"registration_number"}:
+            raise ProtocolRefusal(
+                "bad-request",
+                detail='parameters.document must be an object with exactly "registration_number".',
+            )
+        return cls(registration_number=data["registration_number"])
+
+    def to_json(self) -> dict[str, str]:
+        return {"registration_number": self.registration_number}
+
+
+@dataclass(frozen=True)
+class QueryBody:
+    """A request's decoded body: `{"subject": …, "parameters": {…}}`.
+
+    `parameters` is optional (an empty object by default); its `document`, when present,
+    names one registered document and is checked here like the subject. Other parameters
+    are the operation's to check.
+    """
+
+    subject: Subject
+    parameters: Mapping[str, Any]
+    document: DocumentRef | None = None
+
+    @classmethod
+    def parse(cls, body: bytes) -> QueryBody:
+        """The body of a verified request; `bad-request` with a precise detail otherwise."""
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ProtocolRefusal("bad-request", detail="The body is not JSON.") from error
+        if (
+            not isinstance(payload, dict)
+            or "subject" not in payload
+            or set(payload) - {"subject", "parameters"}
+        ):
+            raise ProtocolRefusal(
+                "bad-request", detail='The body must be {"subject": …, "parameters": {…}}.'
+            )
+        parameters = payload.get("parameters", {})
+        if not isinstance(parameters, dict):
+            raise ProtocolRefusal("bad-request", detail='"parameters" must be an object.')
+        subject = Subject.from_json(payload["subject"])
+        document = None
+        if "document" in parameters:
+            document = DocumentRef.from_json(parameters["document"])
+        return cls(subject=subject, parameters=parameters, document=document)
+
+    def to_json(self) -> dict[str, object]:
+        parameters = dict(self.parameters)
+        if self.document is not None:
+            parameters["document"] = self.document.to_json()
+        return {"subject": self.subject.to_json(), "parameters": parameters}

@@ -18,6 +18,7 @@ AGENCY_OPERATIONS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
             "share-pledges",
             "mortgages",
             "document-participation",
+            "registered-document",
         ),
         "revenue": ("tax-debts", "authorised-persons"),
         "patrol-police": ("fines", "vehicles", "driving-licences"),

@@ -30,8 +30,8 @@ from owexchange import (
     PORTAL,
     REASONS,
     ProtocolRefusal,
+    QueryBody,
     ReplayCache,
-    Subject,
     TrustStore,
     load_private_key,
     sign_response,
@@ -84,6 +84,21 @@ class AnyQuery(Shape):
     parameters: dict[str, Any] = Field(default_factory=dict)
 
 
+class DocumentParameter(Shape):
+    registration_number: str = Field(pattern=r"^\d{12}$", examples=["882019900101"])
+
+
+class DocumentParameters(Shape):
+    document: DocumentParameter
+
+
+class DocumentQuery(Shape):
+    """The body of a query about one registered document of a person or a company."""
+
+    subject: PersonSubject | CompanySubject = Field(discriminator="type")
+    parameters: DocumentParameters
+
+
 class Problem(Shape):
     """A refusal or failure (RFC 9457), signed like every answer."""
 
@@ -102,10 +117,11 @@ class Health(Shape):
 
 
 _PROBLEM_STATUSES: Final = {
-    400: "Malformed body or subject (`bad-request`).",
+    400: "Malformed body, subject or `parameters.document` (`bad-request`).",
     401: "Not signed, unknown client, bad signature, digest mismatch, expired.",
     403: "A trusted party other than the portal (`unknown-client`).",
-    404: "Unknown operation, or a subject the agency must know and does not (`not-found`).",
+    404: "Unknown operation, or a subject (or document) the agency must know and does not "
+    "(`not-found`).",
     409: "The request id was seen in the last 10 minutes (`replayed`).",
     413: "The body is over 64 KiB (`too-large`).",
     503: "The agency is failing (`unavailable`).",
@@ -150,6 +166,8 @@ class Sandbox:
 
 
 def query_model(operation: Operation) -> type[Shape]:
+    if operation.derive_document is not None:
+        return DocumentQuery
     if operation.subjects == ("person",):
         return PersonQuery
     if operation.subjects == ("company",):
@@ -190,28 +208,6 @@ async def _read_body(request: Request) -> bytes:
         if size > DRAIN_LIMIT_BYTES:
             break
     return b"".join(chunks)[: MAX_BODY_BYTES + 1]
-
-
-def _subject(body: bytes) -> Subject:
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ProtocolRefusal("bad-request", detail="The body is not JSON.") from error
-    if (
-        not isinstance(payload, dict)
-        or "subject" not in payload
-        or set(payload)
-        - {
-            "subject",
-            "parameters",
-        }
-    ):
-        raise ProtocolRefusal(
-            "bad-request", detail='The body must be {"subject": …, "parameters": {…}}.'
-        )
-    if not isinstance(payload.get("parameters", {}), dict):
-        raise ProtocolRefusal("bad-request", detail='"parameters" must be an object.')
-    return Subject.from_json(payload["subject"])
 
 
 def _json(value: object) -> bytes:
@@ -283,8 +279,11 @@ async def _answer(
             )
         if operation is None:
             raise ProtocolRefusal("unknown-operation", detail="This agency has no such operation.")
-        subject = _subject(body)
+        query = QueryBody.parse(body)
+        subject = query.subject
         entry["subject"] = f"{subject.type}:{subject.id}"
+        if query.document is not None:
+            entry["document"] = query.document.registration_number
         faults = sandbox.faults.of(desk.agency.id)
         if faults.fail:
             problem = {
@@ -297,7 +296,7 @@ async def _answer(
             }
             response = _signed(desk, 503, _json(problem), request_id, PROBLEM_TYPE)
             return _logged(desk, entry, response, UNAVAILABLE)
-        data = operation.answer(sandbox.population, subject)
+        data = operation.answer(sandbox.population, subject, query.document)
     except ProtocolRefusal as refusal:
         problem = refusal.problem(request_id or None)
         response = _signed(desk, refusal.status, _json(problem), request_id, PROBLEM_TYPE)
@@ -355,7 +354,7 @@ def _openapi(app: FastAPI, agency: Agency) -> dict[str, Any]:
     schema["info"]["x-agency"] = agency.id
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     _, definitions = models_json_schema(
-        [(model, "validation") for model in (PersonQuery, CompanyQuery, AnyQuery)],
+        [(model, "validation") for model in (PersonQuery, CompanyQuery, AnyQuery, DocumentQuery)],
         ref_template="#/components/schemas/{model}",
     )
     components.update(definitions.get("$defs", {}))

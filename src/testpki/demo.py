@@ -14,6 +14,7 @@ from cryptography import x509
 
 KeyType = Literal["rsa2048", "ec-p256", "ec-p384"]
 CardStatus = Literal["valid", "revoked", "expired"]
+SealStatus = Literal["valid", "revoked"]
 
 YEAR: Final = datetime.timedelta(days=365)
 
@@ -54,6 +55,8 @@ class DemoSeal:
     name: str
     name_ka: str
     key_type: KeyType
+    pin: str  # the seal device's PIN (4 digits)
+    status: SealStatus = "valid"
 
 
 def _card(
@@ -99,8 +102,14 @@ DEMO_CARDS: Final[tuple[DemoCard, ...]] = (
 )
 
 DEMO_SEALS: Final[tuple[DemoSeal, ...]] = (
-    DemoSeal("404123456", "Beridze Construction LLC", "შპს „ბერიძე კონსტრაქშენი“", "rsa2048"),
     DemoSeal(
-        "404987654", "Georgian Digital Services JSC", "სს „ქართული ციფრული სერვისები“", "rsa2048"
+        "404123456", "Beridze Construction LLC", "შპს „ბერიძე კონსტრაქშენი“", "rsa2048", "4040"
+    ),
+    DemoSeal(
+        "404987654",
+        "Georgian Digital Services JSC",
+        "სს „ქართული ციფრული სერვისები“",
+        "rsa2048",
+        "4098",
     ),
 )

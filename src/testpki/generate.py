@@ -29,7 +29,7 @@ from . import der, layout
 from .crl import Revocation, build_crl
 from .demo import DEMO_CARDS, DEMO_SEALS, DemoCard, DemoSeal, KeyType
 from .keys import new_key, signature_hash, write_private_key
-from .model import IncompletePki, TestPki, load
+from .model import IncompletePki, TestPki, load, load_certificate, load_private_key
 
 ORGANISATION: Final = "OneWindow Test PKI"
 ROOT_NAME: Final = "OneWindow Test Root CA"
@@ -47,19 +47,19 @@ def ensure(directory: Path | str, *, force: bool = False) -> TestPki:
     """The test PKI in `directory`: the existing one if complete, else a new one."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with _locked(directory):
+    with locked(directory):
         if not force:
             try:
                 return load(directory)
             except IncompletePki:
                 pass
         _clear(directory)
-        _generate(directory, _now())
+        _generate(directory, now())
     return load(directory)
 
 
 @contextmanager
-def _locked(directory: Path) -> Iterator[None]:
+def locked(directory: Path) -> Iterator[None]:
     with open(directory / layout.LOCK, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -70,17 +70,17 @@ def _locked(directory: Path) -> Iterator[None]:
 
 def _clear(directory: Path) -> None:
     (directory / layout.MANIFEST).unlink(missing_ok=True)
-    for name in (layout.CARDS_DIR, layout.SEALS_DIR, layout.PRIVATE_DIR):
+    for name in (layout.CARDS_DIR, layout.SEALS_DIR, layout.PRIVATE_DIR, layout.AGENCY_SEALS_DIR):
         shutil.rmtree(directory / name, ignore_errors=True)
     for name in (
         layout.ROOT_CA, layout.IDCARD_CA, layout.OCSP_RESPONDER, layout.TSA, layout.SEAL_CA,
-        layout.IDCARD_CRL, layout.CARDS_JSON, layout.SEALS_JSON,
+        layout.IDCARD_CRL, layout.CARDS_JSON, layout.SEALS_JSON, layout.AGENCY_SEALS_JSON,
     ):  # fmt: skip
         (directory / name).unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
-class _Authority:
+class Authority:
     key: CertificateIssuerPrivateKeyTypes
     certificate: x509.Certificate
     name: str  # file stem, e.g. `idcard-ca`
@@ -137,11 +137,15 @@ def _generate(directory: Path, now: datetime.datetime) -> None:
     out.public(layout.IDCARD_CRL, crl.public_bytes(serialization.Encoding.DER))
     out.json(layout.CARDS_JSON, cards)
     out.json(layout.SEALS_JSON, seals)
-    manifest = {"generated_at": now.isoformat(), "files": sorted(out.files)}
+    manifest = {
+        "format": layout.FORMAT,
+        "generated_at": now.isoformat(),
+        "files": sorted(out.files),
+    }
     (directory / layout.MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
 
 
-def _root_ca(out: _Writer, now: datetime.datetime) -> _Authority:
+def _root_ca(out: _Writer, now: datetime.datetime) -> Authority:
     key = new_key("ec-p384")
     name = _ca_name(ROOT_NAME)
     certificate = _issue(
@@ -157,13 +161,13 @@ def _root_ca(out: _Writer, now: datetime.datetime) -> _Authority:
     )
     out.key("root-ca", key)
     out.certificate(layout.ROOT_CA, certificate)
-    return _Authority(key, certificate, "root-ca")
+    return Authority(key, certificate, "root-ca")
 
 
 def _sub_ca(
-    out: _Writer, root: _Authority, filename: str, stem: str, common_name: str,
+    out: _Writer, root: Authority, filename: str, stem: str, common_name: str,
     now: datetime.datetime,
-) -> _Authority:  # fmt: skip
+) -> Authority:  # fmt: skip
     key = new_key("ec-p384")
     certificate = _issue(
         subject=_ca_name(common_name),
@@ -179,10 +183,10 @@ def _sub_ca(
     )
     out.key(stem, key)
     out.certificate(filename, certificate)
-    return _Authority(key, certificate, stem)
+    return Authority(key, certificate, stem)
 
 
-def _ocsp_responder(out: _Writer, idcard_ca: _Authority, now: datetime.datetime) -> None:
+def _ocsp_responder(out: _Writer, idcard_ca: Authority, now: datetime.datetime) -> None:
     key = new_key("ec-p256")
     certificate = _issue(
         subject=_ca_name(OCSP_NAME),
@@ -201,7 +205,7 @@ def _ocsp_responder(out: _Writer, idcard_ca: _Authority, now: datetime.datetime)
     out.certificate(layout.OCSP_RESPONDER, certificate)
 
 
-def _tsa(out: _Writer, root: _Authority, now: datetime.datetime) -> None:
+def _tsa(out: _Writer, root: Authority, now: datetime.datetime) -> None:
     key = new_key("ec-p256")
     certificate = _issue(
         subject=_ca_name(TSA_NAME),
@@ -222,7 +226,7 @@ def _tsa(out: _Writer, root: _Authority, now: datetime.datetime) -> None:
 
 def _card(
     out: _Writer,
-    ca: _Authority,
+    ca: Authority,
     card: DemoCard,
     now: datetime.datetime,
     revocations: list[Revocation],
@@ -258,7 +262,7 @@ def _card(
     common = [
         (x509.BasicConstraints(ca=False, path_length=None), True),
         (georgian_name, False),
-        *_distribution(ca, ocsp=True),
+        *_distribution(ca, ocsp_path=layout.IDCARD_OCSP_PATH),
     ]
     auth_key, sign_key = new_key(card.key_type), new_key(card.key_type)
     auth = _issue(
@@ -319,17 +323,59 @@ def _card(
     }
 
 
-def _seal(out: _Writer, ca: _Authority, seal: DemoSeal, now: datetime.datetime) -> dict[str, Any]:
-    key = new_key(seal.key_type)
+def _seal(out: _Writer, ca: Authority, seal: DemoSeal, now: datetime.datetime) -> dict[str, Any]:
+    certificate, key = issue_seal(
+        ca,
+        name=seal.name,
+        name_ka=seal.name_ka,
+        identifier=f"NTRGE-{seal.code}",
+        key_type=seal.key_type,
+        now=now,
+    )
+    return {
+        "code": seal.code,
+        "name": seal.name,
+        "name_ka": seal.name_ka,
+        "key_type": seal.key_type,
+        "pin": seal.pin,
+        "status": seal.status,
+        "revoked_at": None,
+        "revocation_reason": None,
+        "cert": out.certificate(f"{layout.SEALS_DIR}/{seal.code}.pem", certificate),
+        "key": out.key(f"seal-{seal.code}", key),
+    }
+
+
+def seal_authority(pki: TestPki) -> Authority:
+    """The seal CA of an existing PKI, to issue more seals (agency seals) with."""
+    key: Any = load_private_key(pki.key("seal-ca"))
+    return Authority(key, load_certificate(pki.seal_ca), "seal-ca")
+
+
+def issue_seal(
+    ca: Authority,
+    *,
+    name: str,
+    name_ka: str,
+    identifier: str,
+    key_type: KeyType,
+    now: datetime.datetime,
+) -> tuple[x509.Certificate, CertificateIssuerPrivateKeyTypes]:
+    """A seal certificate: `C=GE, O=name, CN=name, organizationIdentifier=identifier`.
+
+    KeyUsage nonRepudiation, qcStatements QcType eseal, the seal policy, AIA (OCSP of the
+    seal CA, caIssuers) and the CRL distribution point.
+    """
+    key = new_key(key_type)
     subject = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "GE"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, seal.name),
-            x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, f"NTRGE-{seal.code}"),
-            x509.NameAttribute(NameOID.COMMON_NAME, seal.name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
+            x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, identifier),
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
         ]
     )
-    georgian_name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, seal.name_ka)])
+    georgian_name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, name_ka)])
     certificate = _issue(
         subject=subject,
         public_key=key.public_key(),
@@ -338,31 +384,24 @@ def _seal(out: _Writer, ca: _Authority, seal: DemoSeal, now: datetime.datetime) 
         validity=(now - YEAR, now + 3 * YEAR),
         extensions=[
             (x509.BasicConstraints(ca=False, path_length=None), True),
-            (_key_usage(digital_signature=True, content_commitment=True), True),
+            (_key_usage(content_commitment=True), True),
             (x509.SubjectAlternativeName([x509.DirectoryName(georgian_name)]), False),
             (_policies(layout.POLICY_SEAL), False),
             (
                 qc_statements(layout.QC_COMPLIANCE, layout.QC_SSCD, qc_type=layout.QC_TYPE_ESEAL),
                 False,
             ),
-            *_distribution(ca),
+            *_distribution(ca, ocsp_path=layout.SEAL_OCSP_PATH),
         ],
     )
-    return {
-        "code": seal.code,
-        "name": seal.name,
-        "name_ka": seal.name_ka,
-        "key_type": seal.key_type,
-        "cert": out.certificate(f"{layout.SEALS_DIR}/{seal.code}.pem", certificate),
-        "key": out.key(f"seal-{seal.code}", key),
-    }
+    return certificate, key
 
 
 def _issue(
     *,
     subject: x509.Name,
     public_key: CertificatePublicKeyTypes,
-    issuer: _Authority | None,
+    issuer: Authority | None,
     issuer_key: CertificateIssuerPrivateKeyTypes,
     validity: tuple[datetime.datetime, datetime.datetime],
     extensions: ExtensionList,
@@ -387,20 +426,22 @@ def _issue(
     return builder.sign(issuer_key, signature_hash(issuer_key))
 
 
-def _distribution(ca: _Authority, *, ocsp: bool = False) -> list[tuple[x509.ExtensionType, bool]]:
-    """AIA (caIssuers, and OCSP for ID cards) and the CRL distribution point of `ca`."""
+def _distribution(
+    ca: Authority, *, ocsp_path: str | None = None
+) -> list[tuple[x509.ExtensionType, bool]]:
+    """AIA (caIssuers, and OCSP for end entities) and the CRL distribution point of `ca`."""
     access = [
         x509.AccessDescription(
             AuthorityInformationAccessOID.CA_ISSUERS,
             x509.UniformResourceIdentifier(layout.BASE_URL + layout.ca_certificate_path(ca.name)),
         )
     ]
-    if ocsp:
+    if ocsp_path is not None:
         access.insert(
             0,
             x509.AccessDescription(
                 AuthorityInformationAccessOID.OCSP,
-                x509.UniformResourceIdentifier(layout.BASE_URL + layout.IDCARD_OCSP_PATH),
+                x509.UniformResourceIdentifier(layout.BASE_URL + ocsp_path),
             ),
         )
     crl_url = x509.UniformResourceIdentifier(layout.BASE_URL + layout.crl_path(ca.name))
@@ -460,7 +501,7 @@ def _ca_name(common_name: str) -> x509.Name:
     )
 
 
-def _now() -> datetime.datetime:
+def now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC).replace(microsecond=0)
 
 

@@ -21,9 +21,19 @@ SEALS_JSON: Final = "seals.json"
 CARDS_DIR: Final = "cards"
 SEALS_DIR: Final = "seals"
 PRIVATE_DIR: Final = "private"
+AGENCY_SEALS_JSON: Final = "agency-seals.json"
+AGENCY_SEALS_DIR: Final = "agency-seals"
 # Written last: its presence means the PKI is complete.
 MANIFEST: Final = "manifest.json"
+# The manifest's "format": a PKI made by an older version (no format, or a lower one) is
+# made again by `init` (2: seal PINs and statuses, seal OCSP).
+FORMAT: Final = 2
 LOCK: Final = ".lock"
+
+
+def agency_seal_key(code: str) -> str:
+    """The private key name of an agency's seal (under `private/`)."""
+    return f"agency-seal-{code}"
 
 
 def private_key_file(name: str) -> str:
@@ -35,6 +45,7 @@ def private_key_file(name: str) -> str:
 # Consumers under test are configured with the running server's own URLs instead.
 BASE_URL: Final = f"http://127.0.0.1:{DEFAULT_PORT}"
 IDCARD_OCSP_PATH: Final = "/ocsp/idcard-ca"
+SEAL_OCSP_PATH: Final = "/ocsp/seal-ca"
 TSA_PATH: Final = "/tsa"
 HEALTH_PATH: Final = "/health"
 

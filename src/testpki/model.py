@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from . import layout
-from .demo import CardStatus, KeyType
+from .demo import CardStatus, KeyType, SealStatus
 
 
 class IncompletePki(Exception):
@@ -50,7 +50,11 @@ class Card:
 
 @dataclass(frozen=True)
 class Seal:
-    """An organisation's seal certificate (organizationIdentifier NTRGE-<code>)."""
+    """An organisation's seal certificate (organizationIdentifier NTRGE-<code>).
+
+    Company seals carry the PIN of their seal device; agency seals (GOVGE-<code>, kept in
+    the server's HSM) have none.
+    """
 
     code: str
     name: str
@@ -58,6 +62,13 @@ class Seal:
     key_type: KeyType
     cert: Path
     key: Path
+    pin: str | None = None
+    status: SealStatus = "valid"
+    revoked_at: datetime.datetime | None = None
+    revocation_reason: x509.ReasonFlags | None = None
+
+    def certificate(self) -> x509.Certificate:
+        return load_certificate(self.cert)
 
 
 @dataclass(frozen=True)
@@ -116,6 +127,8 @@ def load(directory: Path | str) -> TestPki:
         (directory / name).is_file() for name in manifest.get("files", [])
     ):
         raise IncompletePki(f"{directory} holds no complete test PKI.")
+    if manifest.get("format", 1) < layout.FORMAT:
+        raise IncompletePki(f"{directory} holds a test PKI made by an older version.")
     cards = _read_json(directory / layout.CARDS_JSON)
     seals = _read_json(directory / layout.SEALS_JSON)
     return TestPki(
@@ -163,6 +176,8 @@ def _card(directory: Path, entry: dict[str, Any]) -> Card:
 
 
 def _seal(directory: Path, entry: dict[str, Any]) -> Seal:
+    revoked_at = entry.get("revoked_at")
+    reason = entry.get("revocation_reason")
     return Seal(
         code=entry["code"],
         name=entry["name"],
@@ -170,4 +185,16 @@ def _seal(directory: Path, entry: dict[str, Any]) -> Seal:
         key_type=entry["key_type"],
         cert=directory / entry["cert"],
         key=directory / entry["key"],
+        pin=entry.get("pin"),
+        status=entry.get("status", "valid"),
+        revoked_at=datetime.datetime.fromisoformat(revoked_at) if revoked_at else None,
+        revocation_reason=x509.ReasonFlags(reason) if reason else None,
     )
+
+
+def load_agency_seals(directory: Path | str) -> tuple[Seal, ...]:
+    """The agency seals issued into the PKI folder (`agency-seals.json`), none if not yet."""
+    path = Path(directory) / layout.AGENCY_SEALS_JSON
+    if not path.is_file():
+        return ()
+    return tuple(_seal(Path(directory), entry) for entry in _read_json(path))

@@ -1,4 +1,4 @@
-"""The test PKI's HTTP server: OCSP of the ID-card CA, fresh CRLs, CA certificates, the TSA.
+"""The test PKI's HTTP server: OCSP of the ID-card and seal CAs, fresh CRLs, CA certificates, TSA.
 
 Standard library only (ThreadingHTTPServer), so that it starts in well under a second.
 """
@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPri
 
 from . import layout
 from .crl import Revocation, build_crl
-from .model import TestPki, load, load_certificate, load_private_key
+from .model import Seal, TestPki, load, load_agency_seals, load_certificate, load_private_key
 from .ocsp import OcspResponder
 from .tsa import TimeStampAuthority
 
@@ -75,8 +75,41 @@ class PkiService:
             issued=issued,
         )
         self.tsa = TimeStampAuthority(load_certificate(pki.tsa), _issuer_key(pki.key("tsa")))
+        self._seal_lock = threading.Lock()
+        self._agency_seals_stamp: tuple[int, int] | None = None
+        self._seal_ocsp = self._seal_responder()
+
+    def seal_ocsp(self) -> OcspResponder:
+        """The seal CA's responder, rebuilt when `agency-seals.json` changes (seals are
+        issued to agencies while the server runs)."""
+        with self._seal_lock:
+            if self._agency_seals_stamp != _stamp(self.pki.directory / layout.AGENCY_SEALS_JSON):
+                self._seal_ocsp = self._seal_responder()
+            return self._seal_ocsp
+
+    def _seal_responder(self) -> OcspResponder:
+        """Answers signed by the seal CA itself (RFC 6960 §4.2.2.2 allows the CA to sign)."""
+        self._agency_seals_stamp = _stamp(self.pki.directory / layout.AGENCY_SEALS_JSON)
+        seals: tuple[Seal, ...] = self.pki.seals + load_agency_seals(self.pki.directory)
+        issued = {
+            seal.certificate().serial_number: _seal_revocation(seal)
+            for seal in seals
+            if seal.cert.is_file()
+        }
+        authority = self.authorities["seal-ca"]
+        self.authorities["seal-ca"] = _Authority(
+            authority.certificate, authority.key, tuple(r for r in issued.values() if r)
+        )
+        return OcspResponder(
+            issuer=authority.certificate,
+            responder_certificate=authority.certificate,
+            responder_key=authority.key,
+            issued=issued,
+        )
 
     def crl(self, ca: str, now: datetime.datetime) -> bytes:
+        if ca == "seal-ca":
+            self.seal_ocsp()  # the seal CA's revocations as of now
         authority = self.authorities[ca]
         this_update = now.replace(microsecond=0)
         crl = build_crl(
@@ -91,6 +124,24 @@ class PkiService:
 
     def ca_certificate(self, ca: str) -> bytes:
         return self.authorities[ca].certificate.public_bytes(serialization.Encoding.DER)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
+def _seal_revocation(seal: Seal) -> Revocation | None:
+    if seal.status != "revoked":
+        return None
+    return Revocation(
+        seal.certificate().serial_number,
+        seal.revoked_at or seal.certificate().not_valid_before_utc,
+        seal.revocation_reason or x509.ReasonFlags.key_compromise,
+    )
 
 
 def _issuer_key(path: Path) -> CertificateIssuerPrivateKeyTypes:
@@ -117,13 +168,13 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path == layout.HEALTH_PATH:
             self._send(HTTPStatus.OK, "application/json", json.dumps({"status": "ok"}).encode())
-        elif path.startswith(layout.IDCARD_OCSP_PATH + "/"):
-            encoded = unquote(path.removeprefix(layout.IDCARD_OCSP_PATH + "/"))
+        elif (ocsp_path := _ocsp_path(path)) is not None:
+            encoded = unquote(path.removeprefix(ocsp_path + "/"))
             try:
                 request = base64.b64decode(encoded, validate=True)
             except (binascii.Error, ValueError):
                 request = b""
-            self._ocsp(request)
+            self._ocsp(ocsp_path, request)
         elif (ca := _match(path, "/crl/", ".crl")) is not None:
             self._send(HTTPStatus.OK, "application/pkix-crl", self.service.crl(ca, _now()))
         elif (ca := _match(path, "/certs/", ".cer")) is not None:
@@ -133,7 +184,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         path = self.path.split("?", 1)[0]
-        if path not in (layout.IDCARD_OCSP_PATH, layout.TSA_PATH):
+        if path not in (layout.IDCARD_OCSP_PATH, layout.SEAL_OCSP_PATH, layout.TSA_PATH):
             self._send(HTTPStatus.NOT_FOUND, "text/plain", b"Not found.\n")
             return
         body = self._body()
@@ -144,13 +195,16 @@ class _Handler(BaseHTTPRequestHandler):
                 reply = self.service.tsa.respond(body, _now())
                 self._send(HTTPStatus.OK, "application/timestamp-reply", reply)
             else:
-                self._ocsp(body)
+                self._ocsp(path, body)
         except Exception:  # a bug here must show as a 500 and a traceback, not a hang-up
             sys.stderr.write(traceback.format_exc())
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain", b"Internal error.\n")
 
-    def _ocsp(self, request: bytes) -> None:
-        response = self.service.ocsp.respond(request, _now())
+    def _ocsp(self, ocsp_path: str, request: bytes) -> None:
+        responder = (
+            self.service.seal_ocsp() if ocsp_path == layout.SEAL_OCSP_PATH else self.service.ocsp
+        )
+        response = responder.respond(request, _now())
         self._send(HTTPStatus.OK, "application/ocsp-response", response)
 
     def _body(self) -> bytes | None:
@@ -175,6 +229,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         sys.stderr.write(f"testpki {self.address_string()} {format % args}\n")
+
+
+def _ocsp_path(path: str) -> str | None:
+    """The OCSP endpoint a `GET …/<base64>` is for."""
+    for ocsp_path in (layout.IDCARD_OCSP_PATH, layout.SEAL_OCSP_PATH):
+        if path.startswith(ocsp_path + "/"):
+            return ocsp_path
+    return None
 
 
 def _match(path: str, prefix: str, suffix: str) -> str | None:

@@ -108,3 +108,77 @@ def single_card_pki(pki_dir: Path, label: str, into: Path) -> Path:
     for name in ("cards", "private", "idcard-ca.pem", "root-ca.pem"):
         os.symlink(pki_dir / name, into / name)
     return into
+
+
+DOCUMENT = {"title": "Application for a building permit", "pages": 3}
+
+
+@dataclass
+class Signing:
+    """One two-step signing request (docs/signing.md), driven as the portal and dialog would."""
+
+    agent_url: str
+    id: str
+    dialog_url: str
+    origin: str
+
+    def dialog(self, lang: str = "en") -> httpx.Response:
+        return httpx.get(self.dialog_url.split("?")[0], params={"lang": lang}, timeout=20)
+
+    def submit(self, **form: str) -> httpx.Response:
+        form.setdefault("lang", "en")
+        form.setdefault("action", "continue")
+        return httpx.post(self.dialog_url.split("?")[0], data=form, timeout=20)
+
+    def choose(self, label: str) -> httpx.Response:
+        return self.submit(step="card", card=label)
+
+    def enter_pin(self, pin: str) -> httpx.Response:
+        return self.submit(step="pin", pin=pin)
+
+    def poll(self, origin: str | None = None) -> httpx.Response:
+        return httpx.get(
+            f"{self.agent_url}/v1/sign/{self.id}",
+            headers={"Origin": origin or self.origin},
+            timeout=10,
+        )
+
+    def send_digest(
+        self, digest: bytes, hash_function: str, fingerprint: str = "1A2B 3C4D 5E6F 7081"
+    ) -> httpx.Response:
+        return httpx.post(
+            f"{self.agent_url}/v1/sign/{self.id}/digest",
+            json={
+                "hash": base64.b64encode(digest).decode(),
+                "hashFunction": hash_function,
+                "fingerprint": fingerprint,
+            },
+            headers={"Origin": self.origin},
+            timeout=10,
+        )
+
+
+def start_signing(
+    agent_url: str, origin: str = ORIGIN, *, lang: str = "en", kind: str = "person", **extra: Any
+) -> Signing:
+    body: dict[str, Any] = {"lang": lang, "kind": kind, "document": DOCUMENT, **extra}
+    response = httpx.post(f"{agent_url}/v1/sign", json=body, headers={"Origin": origin}, timeout=10)
+    assert response.status_code == 201, response.text
+    answer = response.json()
+    return Signing(agent_url, answer["id"], answer["dialog"], origin)
+
+
+def verify_signature(
+    certificate: x509.Certificate, algorithm: str, digest: bytes, signature: bytes
+) -> None:
+    """The card's signature over a digest: PKCS#1 v1.5 for RSA, raw r‖s for ECDSA."""
+    prehashed = utils.Prehashed(HASHES[algorithm])
+    key = certificate.public_key()
+    if isinstance(key, rsa.RSAPublicKey):
+        key.verify(signature, digest, padding.PKCS1v15(), prehashed)
+        return
+    assert isinstance(key, ec.EllipticCurvePublicKey)
+    size = (key.curve.key_size + 7) // 8
+    assert len(signature) == 2 * size, "ECDSA must be raw r‖s"
+    r, s = int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big")
+    key.verify(utils.encode_dss_signature(r, s), digest, ec.ECDSA(prehashed))

@@ -66,7 +66,10 @@ def test_every_card_is_a_softhsm_token_with_sealed_keys(demo_cards: DemoCards) -
     assert demo_cards.kind == "softhsm"
     card = demo_cards.card("rsa2048")
     report = _inspect(demo_cards.directory, card["pin"], card["label"])
-    assert set(report) == {entry["label"] for entry in demo_cards.cards}
+    seals = json.loads((demo_cards.pki_dir / "seals.json").read_text())
+    assert set(report) == {entry["label"] for entry in demo_cards.cards} | {
+        f"seal-{seal['code']}" for seal in seals
+    }
     for entry in demo_cards.cards:
         token = report[entry["label"]]
         certificates = token["certificates"]
@@ -94,6 +97,38 @@ def test_every_card_is_a_softhsm_token_with_sealed_keys(demo_cards: DemoCards) -
             "TOKEN": True,
             "value_readable": False,
         }
+
+
+def test_every_company_seal_is_a_token_with_one_sealed_key(demo_cards: DemoCards) -> None:
+    seals = json.loads((demo_cards.pki_dir / "seals.json").read_text())
+    assert [seal["pin"] for seal in seals] == ["4040", "4098"]
+    for seal in seals:
+        label = f"seal-{seal['code']}"
+        token = _inspect(demo_cards.directory, seal["pin"], label)[label]
+        pem = (demo_cards.pki_dir / seal["cert"]).read_bytes()
+        expected = x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)
+        assert token["certificates"] == {"sign": ["02", expected.hex()]}
+        assert token["public_objects"] == 1
+        keys = token["keys"]
+        assert isinstance(keys, dict) and set(keys) == {"sign"}
+        object_id, flags = keys["sign"]
+        assert object_id == "02"
+        assert flags["EXTRACTABLE"] is False and flags["value_readable"] is False
+        assert flags["SIGN"] is True and flags["DECRYPT"] is False
+
+
+def test_soft_card_fallback_makes_seal_devices_too(demo_cards: DemoCards, tmp_path: Path) -> None:
+    cards = provision_cards(demo_cards.pki_dir, tmp_path / "soft", softhsm=False)
+    assert cards.kind == "softcard"
+    seal = json.loads((demo_cards.pki_dir / "seals.json").read_text())[1]
+    (device,) = SoftCardReader(cards.directory, only=frozenset({f"seal-{seal['code']}"})).cards()
+    assert device.is_seal
+    digest = hashlib.sha256(b"sealed").digest()
+    with pytest.raises(WrongPin):
+        device.sign_digest(KeySlot.SIGN, "1111", digest)
+    algorithm, signature = device.sign_digest(KeySlot.SIGN, seal["pin"], digest)
+    assert algorithm.name == "RS256" and len(signature) == 256
+    assert device.tries_left() == 3
 
 
 def test_provisioning_again_is_a_fast_no_op_unless_forced(

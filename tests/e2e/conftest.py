@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,8 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from .processes import serving_portal
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -61,6 +61,67 @@ def _portal_env(var_dir: Path) -> dict[str, str]:
     return env
 
 
+def signing_env(*, portal_origin: str, idpki_server: Any, hsm_dir: Path) -> dict[str, str]:
+    """What a portal needs to validate signatures and seal answers: the session PKI's
+    anchors and CAs, its TSA, its OCSP/CRL URLs (the certificates name port 8300), and the
+    agencies' seal token (built by `agency_seals_token`; its PIN is the file beside it).
+    SoftHSM2 reads SOFTHSM2_CONF once per process: the portal starts with it set."""
+    pki_dir = Path(idpki_server.pki.directory)
+    conf = str(hsm_dir / "softhsm2.conf")
+    return {
+        "SIGNING_TRUST_ROOTS": str(pki_dir / "root-ca.pem"),
+        "SIGNING_INTERMEDIATE_CERTS": f"{pki_dir / 'idcard-ca.pem'},{pki_dir / 'seal-ca.pem'}",
+        "SIGNING_TSA_URL": idpki_server.tsa_url,
+        "SIGNING_PKI_URL_REWRITES": f"http://127.0.0.1:8300={idpki_server.url}",
+        "SIGNING_HSM_CONF": conf,
+        "SOFTHSM2_CONF": conf,
+        "VERIFY_BASE_URL": f"{portal_origin}/verify/",
+    }
+
+
+_CATALOGUE_AGENCIES = """
+import json
+import django
+django.setup()
+from onewindow.signing.management.commands.agency_seals import agencies_for_seals
+print(json.dumps(agencies_for_seals(), ensure_ascii=False))
+"""
+
+
+def agency_seals_token(env: dict[str, str], pki_dir: Path, hsm_dir: Path) -> None:
+    """A seal for every agency of the portal's catalogue, issued by the session PKI's seal
+    CA, in a SoftHSM2 token of the portal's own (`testpki agency-seals` and `hsm`, as
+    `manage.py agency_seals` runs them). Seals other tests issued into the session PKI are
+    kept: `agency-seals` drops the agencies its file leaves out, and the PKI's server
+    answers OCSP for those seals from that file."""
+    from testpki.model import load_agency_seals
+
+    listed = subprocess.run(
+        [sys.executable, "-c", _CATALOGUE_AGENCIES],
+        env={**env, "DJANGO_SETTINGS_MODULE": "onewindow.config.settings"},
+        cwd=ROOT, check=True, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    agencies = json.loads(listed.stdout.strip().splitlines()[-1])
+    ours = {agency["code"] for agency in agencies}
+    kept = [
+        {"code": seal.code, "name": seal.name, "name_ka": seal.name_ka, "status": seal.status}
+        for seal in load_agency_seals(pki_dir)
+        if seal.code not in ours
+    ]
+    agencies_file = hsm_dir.parent / "agencies.json"
+    agencies_file.write_text(json.dumps([*kept, *agencies], ensure_ascii=False), "utf-8")
+    tool_env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    for command in (
+        ["agency-seals", str(pki_dir), "--agencies", str(agencies_file)],
+        ["hsm", str(pki_dir), "--into", str(hsm_dir)],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "testpki", *command],
+            env=tool_env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, f"testpki {command[0]}: {done.stderr}"
+
+
 def identity_env(
     *, portal_origin: str, sandbox: Any, idpki_server: Any, cardagent_url: str
 ) -> dict[str, str]:
@@ -100,22 +161,28 @@ def portal_env(
 ) -> dict[str, str]:
     """The running portal's environment (its database, secret key, the sandbox agencies
     it asks, the ID-card PKI); tests/e2e/sessions.py uses it to sign a person in."""
-    env = _portal_env(tmp_path_factory.mktemp("portal-var"))
+    var_dir = tmp_path_factory.mktemp("portal-var")
+    origin = f"http://127.0.0.1:{portal_port}"
+    env = _portal_env(var_dir)
     env.update(EXCHANGE_SANDBOX_URL=sandbox.url, EXCHANGE_PKI_DIR=str(sandbox.pki_dir))
     env.update(
         identity_env(
-            portal_origin=f"http://127.0.0.1:{portal_port}",
+            portal_origin=origin,
             sandbox=sandbox,
             idpki_server=idpki_server,
             cardagent_url=f"http://127.0.0.1:{cardagent_port}",
         )
     )
+    env.update(
+        signing_env(portal_origin=origin, idpki_server=idpki_server, hsm_dir=var_dir / "hsm")
+    )
     return env
 
 
 @pytest.fixture(scope="session")
-def portal_url(portal_env: dict[str, str], portal_port: int) -> Iterator[str]:
-    """The portal as `make run` serves it, on a free loopback port, with the real catalogue."""
+def portal_url(portal_env: dict[str, str], portal_port: int, idpki_server: Any) -> Iterator[str]:
+    """The portal as `make run` serves it, on a free loopback port, with the real catalogue
+    and the agencies' seals (answers go out sealed)."""
     env = portal_env
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (
@@ -124,45 +191,10 @@ def portal_url(portal_env: dict[str, str], portal_port: int) -> Iterator[str]:
         ["collectstatic", "--no-input", "-v", "0"],
     ):
         subprocess.run(manage + command, env=env, cwd=ROOT, check=True, timeout=300)
+    agency_seals_token(env, Path(idpki_server.pki.directory), Path(env["SIGNING_HSM_CONF"]).parent)
     port = portal_port
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "onewindow.config.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--lifespan",
-            "off",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("The portal did not start") from None
-                time.sleep(0.2)
+    with serving_portal(env, port) as url:
         yield url
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")

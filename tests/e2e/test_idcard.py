@@ -8,13 +8,10 @@ ID-card settings (IDCARD_*, CARDAGENT_URL, PORTAL_ORIGIN) nor the mailbox and SM
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +27,7 @@ from tests.sandbox_process import RunningSandbox
 
 from .conftest import ROOT, _free_port, _portal_env
 from .conftest import assert_accessible as _axe_clean
+from .processes import portal_and_agent_only, serving_portal
 
 NINO = {"label": "card-01001012345", "pin": "1234"}
 MARIAM = {"label": "card-01017033481", "pin": "3456"}
@@ -97,30 +95,10 @@ def idcard_portal(
         ["collectstatic", "--no-input", "-v", "0"],
     ):
         subprocess.run(manage + command, env=env, cwd=ROOT, check=True, timeout=300)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "onewindow.config.asgi:application",
-         "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off",
-         "--log-level", "warning"],
-        env=env, cwd=ROOT, start_new_session=True,
-    )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{origin}/healthz", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("The portal did not start") from None
-                time.sleep(0.2)
-        yield IdCardPortal(url=origin, env=env, agent=agent, sandbox=sandbox)
+        with serving_portal(env, port):
+            yield IdCardPortal(url=origin, env=env, agent=agent, sandbox=sandbox)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
         agent.stop()
 
 
@@ -128,34 +106,10 @@ def idcard_portal(
 def context(browser: Browser, idcard_portal: IdCardPortal) -> Iterator[BrowserContext]:
     """A browser that may reach the portal and the card agent, and nothing else."""
     allowed = (idcard_portal.url, idcard_portal.agent.url)
-    context = browser.new_context(base_url=idcard_portal.url, locale="ka-GE")
-    blocked: list[str] = []
-    problems: list[str] = []
-
-    def only_ours(route: Any) -> None:
-        if route.request.url.startswith(allowed) or route.request.url == "about:blank":
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    def watch(tab: Page) -> None:
-        tab.on("pageerror", lambda error: problems.append(str(error)))
-        tab.on(
-            "console",
-            lambda message: (
-                problems.append(message.text)
-                if message.type == "error" and "Failed to load resource" not in message.text
-                else None
-            ),
-        )
-
-    context.route("**/*", only_ours)
-    context.on("page", watch)
-    yield context
-    context.close()
-    assert blocked == [], f"requests left the portal and the agent: {blocked}"
-    assert problems == [], f"errors in the browser: {problems}"
+    with portal_and_agent_only(
+        browser, base_url=idcard_portal.url, allowed=allowed, locale="ka-GE"
+    ) as context:
+        yield context
 
 
 @pytest.fixture

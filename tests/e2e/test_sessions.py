@@ -7,13 +7,9 @@ inactivity, with the warning 30 seconds before."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from .conftest import ROOT, _free_port, _portal_env, assert_accessible
+from .processes import serving_portal
 from .sessions import sign_in, signed_in_session
 
 NINO = "01001012345"
@@ -83,30 +80,8 @@ def short_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
                     ["collectstatic", "--no-input", "-v", "0"]):  # fmt: skip
         subprocess.run(manage + command, env=env, cwd=ROOT, check=True, timeout=300)
     port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "onewindow.config.asgi:application", "--host",
-         "127.0.0.1", "--port", str(port), "--lifespan", "off", "--log-level", "warning"],
-        env=env, cwd=ROOT, start_new_session=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("The portal did not start") from None
-                time.sleep(0.2)
+    with serving_portal(env, port) as url:
         yield url, env
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 @pytest.fixture

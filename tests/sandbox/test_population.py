@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from faker import Faker
 from owexchange import ProtocolRefusal, Subject
 from sandbox import demo
 from sandbox.agencies import AGENCIES
+from sandbox.agencies.operations import Operation
 from sandbox.population import REFERENCE_DATE, Population, generate
 from sandbox.providers import (
     GeorgiaProvider,
@@ -209,12 +211,18 @@ def test_the_demo_set_is_the_same_for_every_seed() -> None:
     assert _answers_of_demo(one) == _answers_of_demo(other)
 
 
+def _about_subjects(operations: Iterable[Operation]) -> list[Operation]:
+    """The operations answered for a subject alone (not those about one registered
+    document, which tests/sandbox/test_registered_documents.py covers)."""
+    return [operation for operation in operations if operation.derive_document is None]
+
+
 def _answers_of_demo(population: Population) -> list[object]:
     subjects = [Subject.person(pn) for pn in (*demo.RICH_PERSONS, *demo.RELATIVES)]
     subjects += [Subject.company(code) for code in demo.COMPANIES]
     answers: list[object] = []
     for agency in AGENCIES.values():
-        for operation in agency.operations:
+        for operation in _about_subjects(agency.operations):
             for subject in subjects:
                 if subject.type in operation.subjects:
                     data = operation.answer(population, subject).model_dump(mode="json")
@@ -232,7 +240,7 @@ def test_the_demo_persons_have_data_in_every_agency(population: Population) -> N
         subject = Subject.person(pn)
         agencies_with_data = set()
         for agency in AGENCIES.values():
-            for operation in agency.operations:
+            for operation in _about_subjects(agency.operations):
                 if "person" in operation.subjects:
                     data = operation.answer(population, subject).model_dump(mode="json")
                     if _non_empty(data):
@@ -243,7 +251,7 @@ def test_the_demo_persons_have_data_in_every_agency(population: Population) -> N
     every_operation = {
         operation.name
         for agency in AGENCIES.values()
-        for operation in agency.operations
+        for operation in _about_subjects(agency.operations)
         if any(
             "person" in operation.subjects
             and _non_empty(operation.answer(population, Subject.person(pn)).model_dump())
@@ -251,7 +259,10 @@ def test_the_demo_persons_have_data_in_every_agency(population: Population) -> N
         )
     }
     assert every_operation == {
-        op.name for a in AGENCIES.values() for op in a.operations if "person" in op.subjects
+        op.name
+        for a in AGENCIES.values()
+        for op in _about_subjects(a.operations)
+        if "person" in op.subjects
     }
 
 

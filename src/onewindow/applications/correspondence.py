@@ -49,9 +49,11 @@ class CorrespondenceRefused(Exception):
 
 
 def _is_agency_staff(account: Account, application: Application) -> bool:
-    return StaffMembership.objects.filter(
-        account=account, agency_id=application.agency_id, is_active=True
-    ).exists()
+    return (
+        StaffMembership.objects.working()
+        .filter(account=account, agency_id=application.agency_id)
+        .exists()
+    )
 
 
 def _status_change(
@@ -159,9 +161,11 @@ def escalate(application: Application, *, by: Account) -> Application:
             "I ask the head of the agency to see that it is answered."
         ) % {"due": due.strftime("%d.%m.%Y") if due else ""}
     Message.objects.create(application=locked, direction=Direction.TO_AGENCY, author=by, body=body)
-    heads = StaffMembership.objects.filter(
-        agency_id=locked.agency_id, role=StaffMembership.Role.HEAD, is_active=True
-    ).select_related("account")
+    heads = (
+        StaffMembership.objects.working()
+        .filter(agency_id=locked.agency_id, role=StaffMembership.Role.HEAD)
+        .select_related("account")
+    )
     for membership in heads:
         notify(
             membership.account,

@@ -3,6 +3,7 @@ deleting, and the daily expiry (with one reminder three days before)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -11,11 +12,19 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onewindow.applications.attachments import services as attachment_services
+from onewindow.applications.attachments.checks import Limits
+from onewindow.applications.attachments.uploads import (
+    FieldUpload,
+    chosen_files,
+    store_page_uploads,
+)
 from onewindow.catalog.models import Agency, Service
 from onewindow.notifications import services as notification_services
 
+from .acting_for import Company, asks_whom, chosen_facts
 from .forms import engine, lookups
 from .forms.schema import Field, FormSchema, Page, parse_form
 from .models import Draft
@@ -82,10 +91,16 @@ def draft_start(
     language: str,
     acting_for: str = "",
     agency: Agency | None = None,
+    company: Company | None = None,
 ) -> Draft:
     """The person's latest draft of this service (for the same company), or a new one
     with the registries' facts fetched once. `agency`: the addressee the person chose
-    (letters, requests: forms with `addressee: chosen`)."""
+    (letters, requests: forms with `addressee: chosen`). `company`: the company the
+    person chose to act for at the start (from the registry's list, acting_for.py); its
+    code is the draft's `acting_for`, and the form's "acting for a company?" / "which
+    company?" questions become read-only facts of that choice."""
+    if company is not None:
+        acting_for = company.code
     existing = latest_draft(owner=owner, service=service, acting_for=acting_for)
     if existing is not None:
         return existing
@@ -94,13 +109,17 @@ def draft_start(
         from .forms import prefill  # the registries are asked only by forms that use them
 
         facts = prefill.prefill_facts(schema, account=owner, acting_for=acting_for)
+    chosen, answered_pages = (
+        chosen_facts(schema, company) if asks_whom(schema, service) else ({}, [])
+    )
     return Draft.objects.create(
         owner=owner,
         service=service,
         agency=agency,
         acting_for=acting_for,
         language=language,
-        prefilled=facts,
+        prefilled={**facts, **chosen},
+        completed_pages=answered_pages,
         expires_at=timezone.now() + KEEP_FOR,
     )
 
@@ -192,9 +211,87 @@ def _filled(values: Mapping[str, Any]) -> dict[str, Any]:
 def attached_files(draft: Draft) -> dict[str, list[str]]:
     """The draft's attachments by form field (the server's list, never the browser's)."""
     files: dict[str, list[str]] = {}
-    for ident, name in draft.attachments.order_by("uploaded_at").values_list("id", "field"):
+    for ident, name in draft.attachments.order_by("uploaded_at", "id").values_list("id", "field"):
         files.setdefault(name, []).append(str(ident))
     return files
+
+
+def file_questions(page: Page) -> list[Field]:
+    return [item for item in page.fields if item.type == "file"]
+
+
+def draft_attach_files(
+    draft: Draft, *, page: Page, files: Mapping[str, Any], uploaded_by: Any, schema: FormSchema
+) -> dict[str, str]:
+    """Store the files chosen on a page for its file questions, all or nothing, counting
+    the files each question already has against its `max_files`. Returns the errors by
+    field name (translated: the page is in the person's language)."""
+    attached = attached_files(draft)
+    uploads = [
+        FieldUpload(
+            field=item.name,
+            files=chosen_files(files, item.name),
+            accept=item.accept,
+            room=item.max_files - len(attached.get(item.name, [])),
+            too_many=ngettext(
+                "You can attach only %(count)d file here",
+                "You can attach up to %(count)d files here",
+                item.max_files,
+            )
+            % {"count": item.max_files},
+        )
+        for item in file_questions(page)
+    ]
+    limit = Limits.from_settings().file_bytes
+    stored, errors = store_page_uploads(uploads, draft=draft, uploaded_by=uploaded_by, limit=limit)
+    if stored:
+        draft_files_changed(draft, schema=schema)
+    return errors
+
+
+def draft_remove_file(
+    draft: Draft, *, page: Page, attachment_id: str, schema: FormSchema
+) -> str | None:
+    """Remove one of the draft's files from a file question of this page; the name of
+    the file removed, or None when there is no such file (someone else's, or gone)."""
+    try:
+        wanted = uuid.UUID(str(attachment_id))
+    except ValueError:
+        return None
+    names = [item.name for item in file_questions(page)]
+    row = draft.attachments.filter(pk=wanted, field__in=names, application=None).first()
+    if row is None:
+        return None
+    name = row.name
+    with transaction.atomic():
+        attachment_services.attachment_delete(attachment=row)
+        draft_files_changed(draft, schema=schema)
+    return name
+
+
+def draft_files_changed(draft: Draft, *, schema: FormSchema) -> None:
+    """Keep the answers to file questions equal to the files attached now: a file added
+    or removed after its page was answered changes the answer, and a required question
+    left with no file (or more than it takes) is asked again."""
+    with transaction.atomic():
+        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        files = attached_files(locked)
+        answers = dict(locked.answers)
+        completed = list(locked.completed_pages)
+        for page in schema.pages:
+            for item in file_questions(page):
+                if item.name not in answers:
+                    continue
+                ids = files.get(item.name, [])
+                if (item.required and not ids) or len(ids) > item.max_files:
+                    answers.pop(item.name)
+                    completed = [done for done in completed if done != page.id]
+                else:
+                    answers[item.name] = ids
+        if answers != locked.answers or completed != locked.completed_pages:
+            locked.answers, locked.completed_pages = answers, completed
+            locked.save(update_fields=["answers", "completed_pages", "updated_at"])
+    draft.answers, draft.completed_pages = locked.answers, locked.completed_pages
 
 
 def as_posted(schema: FormSchema, page: Page, answers: Mapping[str, Any]) -> dict[str, Any]:

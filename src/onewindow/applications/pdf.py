@@ -3,24 +3,19 @@ the citizen used, with Georgian text in Noto Sans Georgian."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .drafts import form_of
-from .forms import engine
-from .models import Application
+from onewindow.documents import font_faces
 
-FONT_FILES = {
-    ("Noto Sans Georgian", 400): "dist/fonts/noto-sans-georgian-georgian-400-normal.woff2",
-    ("Noto Sans Georgian", 700): "dist/fonts/noto-sans-georgian-georgian-700-normal.woff2",
-    ("Noto Sans", 400): "dist/fonts/noto-sans-latin-400-normal.woff2",
-    ("Noto Sans", 700): "dist/fonts/noto-sans-latin-700-normal.woff2",
-}
+from .models import Application, Attachment, Draft
+from .selectors import answers_summary
+
 PDF_VARIANT = "pdf/a-3b"
 
 
@@ -35,17 +30,12 @@ def application_pdf(application: Application) -> bytes:
         html = render_to_string("applications/application_pdf.html", _context(application, lang))
     document = HTML(string=html, base_url=str(Path.cwd()))
     return bytes(
-        document.write_pdf(stylesheets=[CSS(string=_font_faces())], pdf_variant=PDF_VARIANT)
+        document.write_pdf(stylesheets=[CSS(string=font_faces())], pdf_variant=PDF_VARIANT)
     )
 
 
 def _context(application: Application, lang: str) -> dict[str, Any]:
-    schema = form_of(application.service)
-    rows: Any = []
-    if schema is not None:
-        rows = engine.summary(
-            schema, application.answers, prefilled=application.prefilled, lang=lang
-        )
+    rows = answers_summary(application, lang)
     applicant: Any = application.applicant
     name = (
         f"{applicant.first_name_ka} {applicant.last_name_ka}".strip() if lang == "ka" else ""
@@ -58,19 +48,54 @@ def _context(application: Application, lang: str) -> dict[str, Any]:
         "applicant_name": name,
         "personal_number": applicant.personal_number or "",
         "rows": rows,
-        "attachments": list(application.attachments.order_by("uploaded_at")),
+        "attachments": list(application.attachments.filter(message=None).order_by("uploaded_at")),
         "portal_name": settings.PORTAL_NAME.get(lang, settings.PORTAL_NAME["ka"]),
     }
 
 
-def _font_faces() -> str:
-    rules = []
-    for (family, weight), static_path in FONT_FILES.items():
-        found = finders.find(static_path)
-        path = found if isinstance(found, str) else None
-        source = f'url("{Path(path).as_uri()}"), ' if path else ""
-        rules.append(
-            f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
-            f'src: {source}local("{family}"); }}'
+def draft_pdf(draft: Draft, attachments: Sequence[Attachment]) -> bytes:
+    """The draft as it will be signed (PDF/A-3b): service, addressee, applicant, every
+    answer, and the chosen attachments embedded as associated files (AFRelationship
+    Supplement), so that one signature covers the application and its files."""
+    from weasyprint import CSS, HTML
+    from weasyprint import Attachment as PdfAttachment
+
+    lang = draft.language if draft.language in ("ka", "en") else "ka"
+    owner: Any = draft.owner
+    names = {str(item.pk): item.name for item in attachments}
+    agency = draft.agency or draft.service.provider
+    with translation.override(lang):
+        context = {
+            "draft": draft,
+            "language": lang,
+            "service_title": getattr(draft.service, f"title_{lang}"),
+            "agency_name": getattr(agency, f"name_{lang}"),
+            "applicant_name": _name(owner, lang),
+            "personal_number": owner.personal_number or "",
+            "rows": answers_summary(draft, lang, file_names=names),
+            "attachments": list(attachments),
+            "portal_name": settings.PORTAL_NAME.get(lang, settings.PORTAL_NAME["ka"]),
+        }
+        html = render_to_string("signing/draft_pdf.html", context)
+    embedded = []
+    for item in attachments:
+        with item.file.open("rb") as handle:
+            content = handle.read()
+        embedded.append(
+            PdfAttachment(
+                string=content, name=item.name, description=item.name, relationship="Supplement"
+            )
         )
-    return "\n".join(rules)
+    document = HTML(string=html, base_url=str(Path.cwd()))
+    return bytes(
+        document.write_pdf(
+            stylesheets=[CSS(string=font_faces())],
+            pdf_variant=PDF_VARIANT,
+            attachments=embedded,
+        )
+    )
+
+
+def _name(person: Any, lang: str) -> str:
+    georgian = f"{person.first_name_ka} {person.last_name_ka}".strip()
+    return (georgian if lang == "ka" else "") or person.get_full_name() or georgian

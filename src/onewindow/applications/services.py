@@ -6,18 +6,22 @@ from __future__ import annotations
 import os
 import sys
 import time
+import uuid
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.catalog.models import Service
 from onewindow.notifications import services as notification_services
+from onewindow.signing import services as signing_services
 
-from . import deadlines
+from . import acting_for, deadlines
 from .correspondence import message_send
 from .drafts import SubmissionRefused, draft_delete, form_of, revalidate
 from .models import Application, Attachment, Draft, ReferenceCounter, StatusChange
@@ -98,18 +102,55 @@ def application_submit(draft: Draft, *, submitted_by: Any) -> Application:
     existing = Application.objects.filter(submission_key=draft.submission_key).first()
     if existing is not None:
         return existing
+    _representation_check(draft, submitted_by)
+    signed = _signature_check(draft, submitted_by)
     try:
         with transaction.atomic():
-            return _submit(draft, submitted_by=submitted_by)
+            application = _submit(draft, submitted_by=submitted_by, signed_pdf=signed)
     except IntegrityError:
+        _drop_unused(signed)
         # Another request submitted the same draft between our look-up and our insert.
         existing = Application.objects.filter(submission_key=draft.submission_key).first()
         if existing is None:
             raise
         return existing
+    except BaseException:
+        _drop_unused(signed)
+        raise
+    if signed is not None:
+        if application.pdf.name == signed[2]:
+            signing_services.signature_submitted(signed[1])
+        else:  # submitted already by a concurrent request
+            _drop_unused(signed)
+    return application
 
 
-def _submit(draft: Draft, *, submitted_by: Any) -> Application:
+def _drop_unused(signed: tuple[bytes, Any, str] | None) -> None:
+    if signed is not None:
+        default_storage.delete(signed[2])
+
+
+def _signature_check(draft: Draft, applicant: Any) -> tuple[bytes, Any, str] | None:
+    """A service that needs a signature: the signed application (made B-LTA now, before
+    the submit transaction, since it asks the TSA), its signing session and the storage
+    name it is kept under; None when the draft is sent unsigned. Raises SubmissionRefused
+    (nothing is stored) without a valid signature of the answers as they are now."""
+    if draft.owner_id != applicant.pk:
+        return None
+    try:
+        found = signing_services.signature_for_submission(draft, applicant)
+    except signing_services.SignatureMissing as missing:
+        raise SubmissionRefused(missing.message) from None
+    if found is None:
+        return None
+    pdf, session = found
+    name = default_storage.save(f"applications/signed/{uuid.uuid4().hex}.pdf", ContentFile(pdf))
+    return pdf, session, name
+
+
+def _submit(
+    draft: Draft, *, submitted_by: Any, signed_pdf: tuple[bytes, Any, str] | None = None
+) -> Application:
     from .tasks import deliver_to_agency, render_application_pdf
 
     locked = (
@@ -149,6 +190,8 @@ def _submit(draft: Draft, *, submitted_by: Any) -> Application:
         submitted_at=now,
         due_on=deadlines.due_on(service, now, kind=schema.kind),
         search_text=_search_text(service, submitted_by),
+        # A signed application's document is the signed PDF itself (B-LTA).
+        pdf=signed_pdf[2] if signed_pdf else "",
     )
     _pause_at("created")
     StatusChange.objects.create(
@@ -163,6 +206,47 @@ def _submit(draft: Draft, *, submitted_by: Any) -> Application:
     _pause_at("enqueued")
     deliver_to_agency.enqueue(application_id=application.pk)
     return application
+
+
+def _representation_check(draft: Draft, applicant: Any) -> None:
+    """For an application on behalf of a company: the registry is asked again whether the
+    person still represents it (they may have been removed as director since the draft
+    started). Asked before the submit transaction, so that no lock waits on the network.
+    Raises SubmissionRefused (nothing is stored) when it no longer holds, when the registry
+    cannot say, or when the draft's facts do not say what `Draft.acting_for` says."""
+    if draft.owner_id != applicant.pk:
+        return  # not theirs: _submit finds no draft to lock
+    schema = form_of(draft.service)
+    facts = draft.prefilled
+    if schema and not acting_for.consistent(schema, draft.service, draft.acting_for, facts):
+        raise SubmissionRefused(
+            _(
+                "This application was started before you said whom you are applying for. "
+                "Delete the draft and start again."
+            )
+        )
+    if not draft.acting_for:
+        return
+    company_name = acting_for.company_label(draft.acting_for, draft.prefilled)
+    try:
+        company = acting_for.company_of(applicant, draft.acting_for)
+    except acting_for.RepresentationUnknown:
+        raise SubmissionRefused(
+            _(
+                "We cannot check with the Public Registry that you still represent "
+                "%(company)s: it is not answering. Nothing has been sent. Try again in a few "
+                "minutes."
+            )
+            % {"company": company_name}
+        ) from None
+    if company is None:
+        raise SubmissionRefused(
+            _(
+                "The Public Registry no longer lists you as a representative of %(company)s, "
+                "so you cannot apply on its behalf. Nothing has been sent."
+            )
+            % {"company": company_name}
+        )
 
 
 def _next_reference(now: datetime) -> str:

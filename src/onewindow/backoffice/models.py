@@ -8,6 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.models import Agency
 
+# identity.roles.Role.AGENCY_STAFF (not imported: identity's roles module loads its models)
+AGENCY_STAFF_ROLE = "agency-staff"
+
+
+class StaffMembershipQuerySet(models.QuerySet["StaffMembership"]):
+    def working(self) -> StaffMembershipQuerySet:
+        """Memberships that still count: active, of an active account that still has the
+        agency-staff role. Who may open cases, be assigned them, or receive escalations."""
+        return self.filter(
+            is_active=True, account__is_active=True, account__groups__name=AGENCY_STAFF_ROLE
+        )
+
 
 class StaffMembership(models.Model):
     """An account works in an agency's back-office as a clerk or a supervisor. The
@@ -26,6 +38,8 @@ class StaffMembership(models.Model):
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    objects = StaffMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("staff membership")

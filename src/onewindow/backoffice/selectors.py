@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from onewindow.applications.models import Application, InternalNote, Message, StatusChange
@@ -61,9 +62,8 @@ def staff_agencies(account: Account) -> list[tuple[Agency, str]]:
     if not getattr(account, "is_authenticated", False) or not account.is_active:
         return []
     memberships = (
-        StaffMembership.objects.filter(
-            account=account, is_active=True, account__groups__name="agency-staff"
-        )
+        StaffMembership.objects.working()
+        .filter(account=account)
         .select_related("agency")
         .order_by("agency__position", "agency__code")
     )
@@ -138,10 +138,12 @@ def case_file(case: Case) -> CaseFile:
     messages = list(
         Message.objects.filter(application=application)
         .select_related("author")
-        .prefetch_related("attachments")
+        .prefetch_related("attachments", "attachments__signature_check")
     )
     notes = list(InternalNote.objects.filter(application=application).select_related("author"))
-    attachments = list(application.attachments.order_by("field", "uploaded_at"))
+    attachments = list(
+        application.attachments.select_related("signature_check").order_by("field", "uploaded_at")
+    )
     colleagues = staff_of(application.agency) if case.leads else []
     return CaseFile(
         history=history,
@@ -155,7 +157,8 @@ def case_file(case: Case) -> CaseFile:
 def staff_of(agency: Agency) -> list[Account]:
     """The agency's active staff, by name."""
     memberships = (
-        StaffMembership.objects.filter(agency=agency, is_active=True)
+        StaffMembership.objects.working()
+        .filter(agency=agency)
         .select_related("account")
         .order_by("account__last_name", "account__first_name", "account__username")
     )
@@ -188,6 +191,8 @@ class InboxPage:
     next_cursor: str | None
     today: dt.date
     overdue_ids: frozenset[int] = field(default_factory=frozenset)
+    # The first row's cursor when cases come before this page (for `before=`).
+    previous_cursor: str | None = None
 
 
 def inbox_queryset(
@@ -223,23 +228,39 @@ def _filtered(*, staff: Account, filters: InboxFilters) -> QuerySet[Application]
     return cases
 
 
-def _ordering(sort: str) -> tuple[Any, ...]:
+def _ordering(sort: str, *, backwards: bool = False) -> tuple[Any, ...]:
     # The directions of the inbox's indexes: (agency, status, due_on, id) and
     # (agency, status, -submitted_at, id). Cases without a deadline come last (PostgreSQL's
-    # own ascending order, which its index has).
+    # own ascending order, which its index has). Backwards is the exact reverse, which
+    # the same indexes serve read from the other end.
     if sort == Sort.SUBMITTED:
+        if backwards:
+            return (F("submitted_at").asc(), "-id")
         return (F("submitted_at").desc(), "id")
+    if backwards:
+        return (F("due_on").desc(nulls_first=True), "-id")
     return (F("due_on").asc(nulls_last=True), "id")
 
 
 def _search(text: str) -> Q:
     """A reference number finds exactly that case (the unique index); anything else is a
     substring of the search text (subject, applicant's name and number). On PostgreSQL
-    `icontains` is `UPPER(search_text) LIKE UPPER('%…%')`, which the trigram index of
-    migration 0002 serves; on SQLite it is a scan of the agency's cases."""
+    `icontains` is `UPPER(search_text) LIKE UPPER('%…%')`, which the index of migration
+    0003 serves together with the agency and the status (`_of_agency`); on SQLite
+    it is a scan of the agency's cases."""
     if REFERENCE.match(text):
         return Q(reference=text.upper())
     return Q(search_text__icontains=text)
+
+
+def _of_agency(agency_id: int) -> Q:
+    """The agency's cases, for the search: the id compared as a bigint. PostgreSQL's
+    search index (migration 0003: agency, status and trigrams in one GIN index) serves
+    `agency_id = 1::bigint` but not `agency_id = 1`, an integer literal, which
+    btree_gin's int8 operator class cannot compare; without the agency in the index's
+    condition the search finds the matching cases of every agency first, a cost growing
+    with the whole portal's cases."""
+    return Q(agency_id=Cast(Value(int(agency_id)), output_field=BigIntegerField()))
 
 
 def inbox_page(
@@ -248,43 +269,53 @@ def inbox_page(
     agency_ids: Sequence[int],
     filters: InboxFilters,
     after: str = "",
+    before: str = "",
     size: int = PAGE_SIZE,
 ) -> InboxPage:
-    """One page of the inbox after the cursor `after`. Two queries, whatever the number of
-    cases and the depth of the page.
+    """One page of the inbox after the cursor `after` (or, going back, the page that ends
+    just before the cursor `before`). Two queries, whatever the number of cases, the
+    depth of the page and the direction.
 
     Keyset pagination, never OFFSET: the page continues from the last row of the one
     before. The cases are found as one UNION ALL of a range of each (agency, status) —
     each part a range of the inbox index, already in page order — so PostgreSQL merges
     the parts (Merge Append) and reads about one page of each, where a single query over
-    several statuses would sort all the agency's matching cases. The page's ids found,
+    several statuses would sort all the agency's matching cases. Going back reads the
+    same ranges in the reverse order and turns the page round. The page's ids found,
     the rows come with their applicant and assignee (select_related) by primary key.
     """
+    backwards = _position(before, filters.sort) is not None
+    started = backwards or _position(after, filters.sort) is not None
+    conditions = _before(before, filters.sort) if backwards else _after(after, filters.sort)
     base = _filtered(staff=staff, filters=filters)
     statuses = filters.statuses or tuple(Status.values)
     parts: list[QuerySet[Application]] = []
     if filters.search.strip():
-        # A search finds few cases through its own index: one query, not one per part.
+        # A search finds few cases through its own index: one part per agency, not per
+        # status too. Per agency, because with `agency_id IN (…)` or ORs PostgreSQL
+        # keeps the agencies out of the index's condition and filters afterwards.
         position = Q()
-        for condition in _after(after, filters.sort):
+        for condition in conditions:
             position |= condition
-        parts = [base.filter(position, agency_id__in=list(agency_ids), status__in=statuses)]
+        parts = [
+            base.filter(position, _of_agency(agency_id), status__in=statuses)
+            for agency_id in agency_ids
+        ]
     else:
         for agency_id in agency_ids:
             for status in statuses:
                 cases = base.filter(agency_id=agency_id, status=status)
-                parts += [cases.filter(condition) for condition in _after(after, filters.sort)]
+                parts += [cases.filter(condition) for condition in conditions]
     if not parts:
         return InboxPage(cases=[], next_cursor=None, today=today())
     keys = ("submitted_at", "id") if filters.sort == Sort.SUBMITTED else ("due_on", "id")
     first, *others = (part.order_by().values_list(*keys) for part in parts)
-    page_keys = list(
-        (first.union(*others, all=True) if others else first).order_by(*_ordering(filters.sort))[
-            : size + 1
-        ]
-    )
+    union = first.union(*others, all=True) if others else first
+    page_keys = list(union.order_by(*_ordering(filters.sort, backwards=backwards))[: size + 1])
     more = len(page_keys) > size
     ids = [pk for _key, pk in page_keys[:size]]
+    if backwards:
+        ids.reverse()
     rows = {
         row.pk: row
         for row in Application.objects.filter(pk__in=ids)
@@ -293,9 +324,19 @@ def inbox_page(
     }
     cases_on_page = [rows[pk] for pk in ids if pk in rows]
     on = today()
+    # Forwards, cases come after the page if there was one more; backwards, the cursor's
+    # own case does. Cases come before it if we went back and found one more, or came
+    # forward from a cursor.
+    has_next = (not backwards and more) or backwards
+    has_previous = more if backwards else started
     return InboxPage(
         cases=cases_on_page,
-        next_cursor=_cursor_of(cases_on_page[-1], filters.sort) if more and cases_on_page else None,
+        next_cursor=(
+            _cursor_of(cases_on_page[-1], filters.sort) if has_next and cases_on_page else None
+        ),
+        previous_cursor=(
+            _cursor_of(cases_on_page[0], filters.sort) if has_previous and cases_on_page else None
+        ),
         today=on,
         overdue_ids=frozenset(row.pk for row in cases_on_page if is_overdue(row, on)),
     )
@@ -329,24 +370,49 @@ def _cursor_of(application: Application, sort: str) -> str:
     return f"{due}~{application.pk}"
 
 
+def _position(cursor: str, sort: str) -> tuple[dt.datetime | dt.date | None, int] | None:
+    """The cursor's row as (its sort key, its id); None for a missing or broken cursor.
+    A case without a deadline has the key None."""
+    key, _, raw_id = cursor.partition("~")
+    if not raw_id.isdigit():
+        return None
+    try:
+        if sort == Sort.SUBMITTED:
+            return dt.datetime.fromtimestamp(float(key), tz=dt.UTC), int(raw_id)
+        if key == "-":
+            return None, int(raw_id)
+        return dt.date.fromisoformat(key), int(raw_id)
+    except (ValueError, OverflowError):
+        return None
+
+
 def _after(cursor: str, sort: str) -> list[Q]:
     """The rows after the cursor's row in the page order, as conditions that are each a
     range of the index (their union is the rest of the list); a missing or broken cursor
     is the first page."""
-    key, _, raw_id = cursor.partition("~")
-    if not raw_id.isdigit():
+    position = _position(cursor, sort)
+    if position is None:
         return [Q()]
-    pk = int(raw_id)
-    try:
-        if sort == Sort.SUBMITTED:
-            at = dt.datetime.fromtimestamp(float(key), tz=dt.UTC)
-            return [Q(submitted_at__lt=at), Q(submitted_at=at, id__gt=pk)]
-        if key == "-":  # among the cases without a deadline, which come last
-            return [Q(due_on__isnull=True, id__gt=pk)]
-        due = dt.date.fromisoformat(key)
-    except (ValueError, OverflowError):
+    key, pk = position
+    if sort == Sort.SUBMITTED:
+        return [Q(submitted_at__lt=key), Q(submitted_at=key, id__gt=pk)]
+    if key is None:  # among the cases without a deadline, which come last
+        return [Q(due_on__isnull=True, id__gt=pk)]
+    return [Q(due_on=key, id__gt=pk), Q(due_on__gt=key), Q(due_on__isnull=True)]
+
+
+def _before(cursor: str, sort: str) -> list[Q]:
+    """The rows before the cursor's row in the page order, as ranges of the index (the
+    mirror of `_after`); the cursor must be valid (`_position`)."""
+    position = _position(cursor, sort)
+    if position is None:
         return [Q()]
-    return [Q(due_on=due, id__gt=pk), Q(due_on__gt=due), Q(due_on__isnull=True)]
+    key, pk = position
+    if sort == Sort.SUBMITTED:
+        return [Q(submitted_at__gt=key), Q(submitted_at=key, id__lt=pk)]
+    if key is None:  # every case with a deadline comes before those without
+        return [Q(due_on__isnull=True, id__lt=pk), Q(due_on__isnull=False)]
+    return [Q(due_on=key, id__lt=pk), Q(due_on__lt=key)]
 
 
 # --- Workload (supervisors) --------------------------------------------------------------

@@ -25,18 +25,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from onewindow.applications.models import Application, InternalNote, Message, StatusChange
-from onewindow.exchange.models import DataAccess
+from onewindow.exchange.services import data_access_record
 
 from .selectors import OPEN_STATUSES, Case
 
 if TYPE_CHECKING:
     from onewindow.identity.models import Account
 
+    from .enclosures import Enclosure
+
 Status = Application.Status
 # Staff opening the same case again within this time add no new entry to the citizen's
 # access log: one entry per staff member, case and hour keeps the log readable.
 CASE_VIEW_INTERVAL = dt.timedelta(hours=1)
 CASE_HANDLING = "case-handling"  # the exchange protocol's purpose (OW-Purpose)
+AGENCY_STAFF = "agency_staff"  # the access log's asker kind (exchange DataAccess.AskerKind)
 
 
 class CaseActionRefused(Exception):
@@ -55,31 +58,18 @@ def case_view_record(staff: Account, application: Application) -> bool:
     if not personal_number and not company:
         return False
     agency_code = application.agency.code
-    asker = f"staff:{agency_code}:{staff.pk}"
-    operation = f"application {application.reference}"
-    now = timezone.now()
-    earlier = DataAccess.objects.filter(
+    recorded = data_access_record(
         personal_number=personal_number,
         company_code=company,
-        accessed_at__gte=now - CASE_VIEW_INTERVAL,
-        asker=asker,
-        operation=operation,
-    )
-    if earlier.exists():
-        return False
-    DataAccess.objects.create(
-        personal_number=personal_number,
-        company_code=company,
-        accessed_at=now,
-        asker_kind=DataAccess.AskerKind.AGENCY_STAFF,
-        asker=asker,
+        asker_kind=AGENCY_STAFF,
+        asker=f"staff:{agency_code}:{staff.pk}",
         asker_name=staff.get_full_name() or staff.get_username(),
         purpose=CASE_HANDLING,
         agency=agency_code,
-        operation=operation,
-        source=DataAccess.Source.PORTAL,
+        operation=f"application {application.reference}",
+        once_within=CASE_VIEW_INTERVAL,
     )
-    return True
+    return recorded is not None
 
 
 # --- Case actions ------------------------------------------------------------------------
@@ -172,20 +162,87 @@ def case_answer(
     *, case: Case, body: str, outcome: str, documents: Sequence[UploadedFile[bytes]] = ()
 ) -> Message:
     """The agency's answer with its outcome (approved, rejected, answered) and documents:
-    the case is answered. A refused document refuses the whole answer."""
+    the case is answered. Each enclosed document goes as the agency's sealed document copy
+    (`enclosures`), with the sealed answer letter; a document that cannot be sealed or is
+    refused refuses the whole answer, and the files sealed for it are removed."""
     _workable(case)
     _expect(case, (Status.RECEIVED, Status.IN_PROGRESS, Status.INFORMATION_REQUESTED))
     if outcome not in Application.Outcome.values:
         raise CaseActionRefused(_("Choose the outcome."))
     _claim(case)
-    return _message_send(
-        case.application,
-        author=case.staff,
-        direction=Message.Direction.TO_CITIZEN,
-        body=body,
-        outcome=outcome,
-        documents=documents,
-    )
+    issued: list[object] = []
+    try:
+        enclosed = _sealed_enclosures(case.application, documents)
+        issued.extend(enclosure.issued for enclosure in enclosed)
+        letter = _sealed_answer(
+            case.application,
+            body=body,
+            outcome=outcome,
+            enclosed=[enclosure.listed_as for enclosure in enclosed],
+            issued=issued,
+        )
+        return _message_send(
+            case.application,
+            author=case.staff,
+            direction=Message.Direction.TO_CITIZEN,
+            body=body,
+            outcome=outcome,
+            documents=[*(enclosure.upload for enclosure in enclosed), *letter],
+        )
+    except BaseException:
+        from .enclosures import forget_issued
+
+        forget_issued(issued)
+        raise
+
+
+def _sealed_enclosures(
+    application: Application, documents: Sequence[UploadedFile[bytes]]
+) -> list[Enclosure]:
+    """The enclosed documents as the agency's sealed copies (`enclosures`); as they are
+    when `SIGNING_SEAL_ANSWERS` is off."""
+    from django.conf import settings
+
+    from .enclosures import Enclosure, EnclosureRefused, sealed_enclosures
+
+    if not getattr(settings, "SIGNING_SEAL_ANSWERS", True):
+        return [Enclosure(upload=f, listed_as=f.name or "") for f in documents]
+    try:
+        return sealed_enclosures(application, documents)
+    except EnclosureRefused as refused:
+        raise CaseActionRefused(refused.message) from refused
+
+
+def _sealed_answer(
+    application: Application,
+    *,
+    body: str,
+    outcome: str,
+    enclosed: Sequence[str],
+    issued: list[object],
+) -> list[UploadedFile[bytes]]:
+    """The answer letter as a PDF sealed by the agency (signing room), to go with the
+    answer as "Answer <reference>.pdf" (its issued document is added to `issued`). Sealed
+    inside the answer's transaction: when the seal cannot be made, the answer is refused
+    and nothing is sent. `SIGNING_SEAL_ANSWERS` (default on) turns it off."""
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from onewindow.signing import services as signing
+
+    if not getattr(settings, "SIGNING_SEAL_ANSWERS", True) or not body.strip():
+        return []
+    try:
+        document = signing.issue_answer(
+            application, body=body, outcome=outcome, enclosed=list(enclosed)
+        )
+    except signing.IssuingRefused as refused:
+        raise CaseActionRefused(refused.message) from refused
+    issued.append(document)
+    with document.file.open("rb") as sealed:
+        content = sealed.read()
+    name = signing.answer_file_name(application)
+    return [SimpleUploadedFile(name, content, content_type="application/pdf")]
 
 
 @transaction.atomic

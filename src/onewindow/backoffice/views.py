@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -23,8 +23,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from onewindow.applications import selectors as application_selectors
 from onewindow.catalog.selectors import catalog
+from onewindow.downloads import FileDownload
 from onewindow.identity.roles import Role, role_required
+from onewindow.signing import selectors as signing_selectors
 
 from . import services
 from .forms import AnswerForm, InboxFilterForm, NoteForm, ReassignForm, TextForm
@@ -100,13 +103,18 @@ def inbox(request: HttpRequest, desk: Desk) -> HttpResponse:
         agency_ids=desk.agency_ids,
         filters=filters,
         after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
     )
     query: dict[str, str] = {
-        key: str(value) for key, value in request.GET.items() if key != "after" and value
+        key: str(value)
+        for key, value in request.GET.items()
+        if key not in ("after", "before") and value
     }
-    next_url = None
+    next_url = previous_url = None
     if page.next_cursor:
         next_url = "?" + urlencode({**query, "after": page.next_cursor})
+    if page.previous_cursor:
+        previous_url = "?" + urlencode({**query, "before": page.previous_cursor})
     return render(
         request,
         "backoffice/inbox.html",
@@ -117,7 +125,7 @@ def inbox(request: HttpRequest, desk: Desk) -> HttpResponse:
             "page": page,
             "filtered": bool(query),
             "next_url": next_url,
-            "first_url": ("?" + urlencode(query)) if request.GET.get("after") else None,
+            "previous_url": previous_url,
             "leads": bool(desk.led),
         },
     )
@@ -135,15 +143,33 @@ def case_detail(request: HttpRequest, desk: Desk, reference: str) -> HttpRespons
     return _case_page(request, case)
 
 
+@require_safe
+@_staff_only
+def case_pdf(request: HttpRequest, desk: Desk, reference: str) -> HttpResponse:
+    """The application as the applicant sent it — their signed PDF where the service takes
+    a signature — for the addressee agency's staff. Opening it is viewing the case."""
+    case = _case(request, desk, reference)
+    application = case.application
+    if not application.pdf:
+        raise Http404
+    services.case_view_record(desk.staff, application)
+    response = FileDownload(
+        application.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{application.reference}.pdf",
+        content_type="application/pdf",
+    )
+    return cast(HttpResponse, response)  # a streaming response where the views' type says page
+
+
 def _case_page(
     request: HttpRequest, case: Case, *, forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     record = case_file(case)
     application = case.application
     forms = forms or {}
-    answers = [(name, value, False) for name, value in (application.answers or {}).items()] + [
-        (name, value, True) for name, value in (application.prefilled or {}).items()
-    ]
+    lang = "en" if (get_language() or "ka").startswith("en") else "ka"
+    answers = application_selectors.answers_summary(application, lang)
     return render(
         request,
         "backoffice/case.html",
@@ -152,6 +178,7 @@ def _case_page(
             "application": application,
             "record": record,
             "answers": answers,
+            "signed_by": signing_selectors.signatures_of(application),
             "message_form": forms.get("request") or TextForm(),
             "answer_form": forms.get("answer") or AnswerForm(),
             "note_form": forms.get("note") or NoteForm(),

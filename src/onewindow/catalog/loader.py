@@ -23,6 +23,7 @@ LANGUAGES = ("ka", "en")
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KINDS = ("informational", "functional", "payment")
 AUDIENCES = ("person", "legal_entity", "both")
+SIGNATURES = ("required", "optional", "none")
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ class ServiceData:
     is_generated: bool = False
     # The online form (catalog/forms/<code>.yaml), as checked plain data; None if none.
     form: dict[str, Any] | None = None
+    # Whether an application must be signed (required|optional|none).
+    signature: str = "none"
 
     def content_hash(self) -> str:
         return _hash(asdict(self))
@@ -429,6 +432,10 @@ def _read_service(entry: _Entry, category_codes: set[str], agency_codes: set[str
     steps = entry.text_list("steps", same_length=True)
     keywords = entry.text_list("keywords")
     popularity = entry.whole_number("popularity", 0, 1_000_000) or 0
+    signature = entry._get("signature", False) or "none"
+    if signature not in SIGNATURES:
+        entry.problem("signature", f"must be one of: {', '.join(SIGNATURES)}")
+        signature = "none"
     entry.check_unknown()
     return ServiceData(
         code=code,
@@ -446,4 +453,5 @@ def _read_service(entry: _Entry, category_codes: set[str], agency_codes: set[str
         steps=steps,
         keywords=keywords,
         popularity=popularity,
+        signature=str(signature),
     )

@@ -83,6 +83,11 @@ class Service(models.Model):
         FUNCTIONAL = "functional", _("Application")
         PAYMENT = "payment", _("Payment")
 
+    class Signature(models.TextChoices):
+        REQUIRED = "required", _("Required")
+        OPTIONAL = "optional", _("Optional")
+        NONE = "none", _("Not needed")
+
     class Audience(models.TextChoices):
         PERSON = "person", _("Individuals")
         LEGAL_ENTITY = "legal_entity", _("Legal entities")
@@ -121,6 +126,11 @@ class Service(models.Model):
     # The online form (catalog/forms/<code>.yaml, docs/forms-format.md), checked by the
     # loader; null when the service cannot be applied for online.
     form = models.JSONField(_("online form"), null=True, blank=True)
+    # Whether an application must be signed with the ID card (or sealed, for a company)
+    # before it is sent (docs/signing.md, "The signing step").
+    signature = models.CharField(
+        _("signature"), max_length=8, choices=Signature.choices, default=Signature.NONE
+    )
     is_generated = models.BooleanField(_("generated for scale tests"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)

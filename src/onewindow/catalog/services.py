@@ -153,6 +153,7 @@ def _load_services(
         service.keywords_ka, service.keywords_en = list(item.keywords.ka), list(item.keywords.en)
         service.popularity, service.is_generated = item.popularity, item.is_generated
         service.form = item.form
+        service.signature = item.signature
         placed.append((service, item))
 
     _sync(Service, items, fill, "services", report)

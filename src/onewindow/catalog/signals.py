@@ -30,7 +30,7 @@ def _changed(sender: type, **kwargs: Any) -> None:
         return
     from .services import catalog_changed
 
-    transaction.on_commit(catalog_changed)
+    transaction.on_commit(catalog_changed, robust=True)
 
 
 for model in (Agency, Category, Service, ServiceCategory, SynonymGroup):

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "onewindow.applications",
     "onewindow.backoffice",
     "onewindow.notifications",
+    "onewindow.schedule",
+    "onewindow.signing",
 ]
 AUTH_USER_MODEL = "identity.Account"
 # django-axes must come first: it refuses a locked-out account or address before any
@@ -152,8 +154,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
+        # Writers wait for each other (the web process, the job worker, the scheduler)
+        # rather than fail: 20 s, so a slow write on a busy machine never kills a worker.
+        "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-        "PRAGMA busy_timeout=5000;",
+        "PRAGMA busy_timeout=20000;",
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Web pages are short queries: PostgreSQL's JIT compilation (20–40 ms) costs more than
@@ -364,6 +369,38 @@ ATTACHMENT_ZIP_MAX_RATIO = env.int("ATTACHMENT_ZIP_MAX_RATIO", default=100)
 # empty: no scanning; unset: clamd's usual Unix socket when it exists.
 ATTACHMENT_CLAMD_SOCKET = env.str("ATTACHMENT_CLAMD_SOCKET", default=None)
 ATTACHMENT_CLAMD_TIMEOUT_SECONDS = env.float("ATTACHMENT_CLAMD_TIMEOUT_SECONDS", default=30.0)
+
+# --- Signatures and seals (docs/signing.md) ------------------------------------------------
+# Trust anchors of signatures and seals (PEM), and the CA certificates between them and
+# the signers (the ID-card CA, the seal CA), used to build chains without fetching.
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[str(IDCARD_PKI_DIR / "root-ca.pem")])
+SIGNING_INTERMEDIATE_CERTS = env.list(
+    "SIGNING_INTERMEDIATE_CERTS",
+    default=[str(IDCARD_PKI_DIR / "idcard-ca.pem"), str(IDCARD_PKI_DIR / "seal-ca.pem")],
+)
+SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="http://127.0.0.1:8300/tsa")
+# Seconds for each TSA, OCSP and CRL request.
+SIGNING_NETWORK_TIMEOUT = env.float("SIGNING_NETWORK_TIMEOUT", default=5.0)
+# Revocation data younger than this may be reused when the responder cannot be reached;
+# past it, signing refuses (fail closed). A timestamp is always fresh.
+SIGNING_FAIL_CLOSED_AFTER = env.int("SIGNING_FAIL_CLOSED_AFTER", default=300)
+# Revocation URLs named in certificates, rewritten by prefix ("from=to,from=to"): lets a
+# test PKI served on another port, or a mirror, answer for the URLs its certificates name.
+SIGNING_PKI_URL_REWRITES = env.dict("SIGNING_PKI_URL_REWRITES", default={})
+# The agencies' seal keys: one PKCS#11 token, one key per agency (CKA_LABEL = agency code).
+SIGNING_HSM_MODULE = env.str("SIGNING_HSM_MODULE", default="/usr/lib/softhsm/libsofthsm2.so")
+SIGNING_HSM_CONF = env.str("SIGNING_HSM_CONF", default=str(VAR_DIR / "hsm" / "softhsm2.conf"))
+SIGNING_HSM_TOKEN = env.str("SIGNING_HSM_TOKEN", default="agency-seals")
+# Empty: the demo's PIN file beside the token (var/hsm/pin).
+SIGNING_HSM_PIN = env.str("SIGNING_HSM_PIN", default="")
+# Agencies' answers go out as a PDF letter sealed with the agency's key (signing room);
+# when the seal cannot be made the answer is refused. Off only for tests of other rooms.
+SIGNING_SEAL_ANSWERS = env.bool("SIGNING_SEAL_ANSWERS", default=True)
+# The public verification page's absolute URL, in issued documents' QR codes; empty:
+# PORTAL_ORIGIN + /verify/.
+VERIFY_BASE_URL = env.str("VERIFY_BASE_URL", default="")
+# Checks one address may make on the verification page: (checks, seconds).
+VERIFY_RATE_LIMIT = (30, 600)
 
 PORTAL_NAME = {"ka": "ერთი ფანჯარა", "en": "OneWindow"}
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="help@onewindow.example")

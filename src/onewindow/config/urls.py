@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("onewindow.applications.urls")),
     path("office/", include("onewindow.backoffice.urls")),
     path("inbox/", include("onewindow.notifications.urls")),
+    path("", include("onewindow.signing.urls")),
     prefix_default_language=True,
 )
 

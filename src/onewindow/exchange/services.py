@@ -46,6 +46,7 @@ __all__ = [
     "ExchangeError",
     "Query",
     "access_report_record",
+    "data_access_record",
     "exchange_fetch",
 ]
 
@@ -258,6 +259,51 @@ def _message_row(message: LoggedMessage) -> MessageLog:
         detail=message.detail,
         occurred_at=message.occurred_at,
         elapsed_ms=message.elapsed_ms,
+    )
+
+
+# --- Accesses in the portal itself -------------------------------------------------------
+
+
+def data_access_record(
+    *,
+    personal_number: str,
+    company_code: str = "",
+    asker_kind: str,
+    asker: str,
+    asker_name: str,
+    purpose: str,
+    agency: str,
+    operation: str,
+    once_within: datetime.timedelta | None = None,
+) -> DataAccess | None:
+    """Write a person's (or company's) access-log entry for data looked at in the portal
+    itself, not asked over the exchange (e.g. agency staff opening a case). The log is
+    the exchange room's: other rooms write it only through here. With `once_within`,
+    nothing is written (None) when the same asker looked at the same data for the same
+    subject within that time, so repeated views do not flood the log."""
+    now = timezone.now()
+    if once_within is not None:
+        earlier = DataAccess.objects.filter(
+            personal_number=personal_number,
+            company_code=company_code,
+            accessed_at__gte=now - once_within,
+            asker=asker,
+            operation=operation,
+        )
+        if earlier.exists():
+            return None
+    return DataAccess.objects.create(
+        personal_number=personal_number,
+        company_code=company_code,
+        accessed_at=now,
+        asker_kind=asker_kind,
+        asker=asker,
+        asker_name=asker_name,
+        purpose=purpose,
+        agency=agency,
+        operation=operation,
+        source=DataAccess.Source.PORTAL,
     )
 
 

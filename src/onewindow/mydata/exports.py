@@ -8,20 +8,15 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
+
+from onewindow.documents import font_faces
 
 from .selectors import LogEntry
 
 # Excel opens a CSV as UTF-8 only when it starts with a byte-order mark.
 BOM = "\ufeff"
-FONT_FILES = {
-    ("Noto Sans Georgian", 400): "dist/fonts/noto-sans-georgian-georgian-400-normal.woff2",
-    ("Noto Sans Georgian", 700): "dist/fonts/noto-sans-georgian-georgian-700-normal.woff2",
-    ("Noto Sans", 400): "dist/fonts/noto-sans-latin-400-normal.woff2",
-    ("Noto Sans", 700): "dist/fonts/noto-sans-latin-700-normal.woff2",
-}
 
 
 def column_titles() -> list[str]:
@@ -94,19 +89,4 @@ def access_log_pdf(
         },
     )
     document = HTML(string=html, base_url=str(Path.cwd()))
-    return bytes(
-        document.write_pdf(stylesheets=[CSS(string=_font_faces())], pdf_variant="pdf/ua-1")
-    )
-
-
-def _font_faces() -> str:
-    rules = []
-    for (family, weight), static_path in FONT_FILES.items():
-        found = finders.find(static_path)
-        path = found if isinstance(found, str) else None
-        source = f'url("{Path(path).as_uri()}"), ' if path else ""
-        rules.append(
-            f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
-            f'src: {source}local("{family}"); }}'
-        )
-    return "\n".join(rules)
+    return bytes(document.write_pdf(stylesheets=[CSS(string=font_faces())], pdf_variant="pdf/ua-1"))

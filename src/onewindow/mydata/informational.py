@@ -47,6 +47,7 @@ OPERATION_LABELS: dict[tuple[str, str], str | Promise] = {
     ("public-registry", "share-pledges"): _("Pledges on shares"),
     ("public-registry", "mortgages"): _("Mortgages"),
     ("public-registry", "document-participation"): _("Documents in the Public Registry"),
+    ("public-registry", "registered-document"): _("Registered document"),
     ("revenue", "tax-debts"): _("Tax debts"),
     ("revenue", "authorised-persons"): _("A company's authorised persons"),
     ("patrol-police", "fines"): _("Fines"),

@@ -100,8 +100,9 @@ def access_log_for_account(*, account: Account, filters: AccessLogFilters) -> Qu
 def log_entries(
     *, account: Account, accesses: Iterable[Any], agencies: dict[str, str] | None = None
 ) -> Iterator[LogEntry]:
-    """The rows of the log as the person reads them; `agencies`: `agency_names()`."""
-    names = agencies if agencies is not None else agency_names()
+    """The rows of the log as the person reads them; `agencies`:
+    `agency_names(every_code=True)`, so that every agency is named in the page's language."""
+    names = agencies if agencies is not None else agency_names(every_code=True)
     yourself = account.exchange_user
     own = f"person:{account.personal_number}"
     for access in accesses:
@@ -112,7 +113,7 @@ def log_entries(
                 if access.asker == yourself and access.asker_kind == "person"
                 else _in_words(ASKER_KINDS, access.asker_kind)
             ),
-            asker_name=access.asker_name or "",
+            asker_name=_asker_name(access, names),
             on_behalf_of=_on_behalf_of(access.on_behalf_of, own),
             purpose=_in_words(PURPOSES, access.purpose),
             data=_in_words(OPERATION_LABELS, (access.agency, access.operation), access.operation),
@@ -138,14 +139,25 @@ def display_name(account: Account) -> str:
     return account.get_full_name() or georgian or account.get_username()
 
 
-def agency_names() -> dict[str, str]:
-    """The exchange's agencies by id, named as the catalogue names them (in order)."""
+def agency_names(*, every_code: bool = False) -> dict[str, str]:
+    """The exchange's agencies by id, named as the catalogue names them (in order) in the
+    page's language. With `every_code`, also every catalogue agency by its own code: the
+    portal's own records (agency staff opening a case) name the agency that way. One
+    look at the in-memory catalogue, however many entries the names are for."""
     agencies = catalog().agencies_by_code
     names = {}
     for agency_id, code in AGENCY_CATALOG_CODES.items():
         agency = agencies.get(code)
         names[agency_id] = str(agency.name) if agency is not None else agency_id
+    if every_code:
+        for code, agency in agencies.items():
+            names.setdefault(code, str(agency.name))
     return names
+
+
+def exchange_agencies(names: dict[str, str]) -> dict[str, str]:
+    """Of `agency_names(every_code=True)`, the exchange's agencies (the filter's choices)."""
+    return {agency_id: names[agency_id] for agency_id in AGENCY_CATALOG_CODES}
 
 
 def purpose_choices() -> list[tuple[str, str]]:
@@ -157,6 +169,24 @@ def _in_words(labels: dict[Any, str | Promise], key: Any, default: str | None = 
     if label is not None:
         return str(label)
     return default if default is not None else str(key or "")
+
+
+def _asker_name(access: Any, names: dict[str, str]) -> str:
+    """An agency as asker is named, not coded: an agency's system by the agency's name, a
+    reported `staff:<agency>:<number>` as that agency's staff member."""
+    name = access.asker_name or ""
+    if access.asker_kind not in ("agency", "agency_staff"):
+        return name
+    if name in names:
+        return names[name]
+    kind, _sep, rest = name.partition(":")
+    agency, _sep, number = rest.partition(":")
+    if kind == "staff" and agency in names and number:
+        return gettext("%(agency)s, staff member %(number)s") % {
+            "agency": names[agency],
+            "number": number,
+        }
+    return name
 
 
 def _on_behalf_of(value: str | None, own: str) -> str:

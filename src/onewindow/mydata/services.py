@@ -6,7 +6,7 @@ data-access log. The person is always the account's own personal number.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,7 @@ class Part:
     error: str | None
     reason: str | None = None
     from_cache: bool = False
+    data: Mapping[str, object] | None = None  # the answer shown (for actions on its items)
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,7 @@ def _part(code: str, operation: Operation, answer: Answer, row_limit: int | None
         presentation=presentation,
         error=None,
         from_cache=answer.from_cache,
+        data=answer.data,
     )
 
 

@@ -6,7 +6,8 @@ personal number. No URL, parameter or header can name anyone else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -24,8 +25,14 @@ from django.views.decorators.http import require_safe
 from .exports import access_log_csv, access_log_pdf
 from .forms import AccessLogFilterForm
 from .presentation import TBILISI
-from .selectors import access_log_for_account, agency_names, display_name, log_entries
-from .services import personal_data_dashboard, personal_data_service
+from .selectors import (
+    access_log_for_account,
+    agency_names,
+    display_name,
+    exchange_agencies,
+    log_entries,
+)
+from .services import Section, personal_data_dashboard, personal_data_service
 
 DASHBOARD_ROWS = 5  # records per table on the dashboard; the service's page shows all
 LOG_PAGE_SIZE = 25
@@ -75,13 +82,48 @@ def service_detail(request: HttpRequest, account: Any, code: str) -> HttpRespons
     section = personal_data_service(account=account, code=code)
     if section is None:
         raise Http404
-    return render(request, "mydata/service_detail.html", {"section": section})
+    context = {"section": section, "registered_documents": _registered_documents(section)}
+    return render(request, "mydata/service_detail.html", context)
+
+
+def _registered_documents(section: Section) -> list[dict[str, Any]]:
+    """The documents registered on the person's property (each gets "Get a sealed copy"),
+    from the real-estate answer the page shows; none on other pages."""
+    for part in section.parts:
+        if (part.operation.agency, part.operation.name) == ("public-registry", "real-estate"):
+            data = part.data
+            return _documents_of(data) if isinstance(data, Mapping) else []
+    return []
+
+
+def _date(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _documents_of(real_estate: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The documents listed on each property of a `real-estate` answer, each with the
+    property's cadastral code and address (none when the registry lists none)."""
+    documents = []
+    for estate in real_estate.get("items", []):
+        for document in estate.get("documents", []):
+            documents.append(
+                {
+                    **document,
+                    "registered_on": _date(document.get("registered_on")),
+                    "cadastral_code": estate["cadastral_code"],
+                    "address": estate.get("address", {}).get("text", {}),
+                }
+            )
+    return documents
 
 
 @_own_person
 def access_log(request: HttpRequest, account: Any) -> HttpResponse:
-    agencies = agency_names()
-    form = AccessLogFilterForm(request.GET, agencies=agencies)
+    agencies = agency_names(every_code=True)
+    form = AccessLogFilterForm(request.GET, agencies=exchange_agencies(agencies))
     accesses = access_log_for_account(account=account, filters=form.filters())
     page = Paginator(accesses, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     entries = log_entries(account=account, accesses=page.object_list, agencies=agencies)
@@ -102,8 +144,8 @@ def access_log(request: HttpRequest, account: Any) -> HttpResponse:
 
 @_own_person
 def access_log_csv_download(request: HttpRequest, account: Any) -> HttpResponse:
-    agencies = agency_names()
-    form = AccessLogFilterForm(request.GET, agencies=agencies)
+    agencies = agency_names(every_code=True)
+    form = AccessLogFilterForm(request.GET, agencies=exchange_agencies(agencies))
     if not form.is_valid():
         return _back_to_log(request)
     accesses = access_log_for_account(account=account, filters=form.filters())
@@ -114,8 +156,8 @@ def access_log_csv_download(request: HttpRequest, account: Any) -> HttpResponse:
 
 @_own_person
 def access_log_pdf_download(request: HttpRequest, account: Any) -> HttpResponse:
-    agencies = agency_names()
-    form = AccessLogFilterForm(request.GET, agencies=agencies)
+    agencies = agency_names(every_code=True)
+    form = AccessLogFilterForm(request.GET, agencies=exchange_agencies(agencies))
     if not form.is_valid():
         return _back_to_log(request)
     accesses = access_log_for_account(account=account, filters=form.filters())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from owexchange import ProtocolRefusal, Subject
+from owexchange import DocumentRef, ProtocolRefusal, Subject
 
 from ..population import Population
 from .values import Shape, Text
@@ -20,13 +20,19 @@ class Operation:
     description: str
     subjects: tuple[str, ...]  # "person", "company" or both
     model: type[Shape]
-    derive: Callable[[Population, Subject], Shape]
+    derive: Callable[[Population, Subject], Shape] | None = None
+    # For an operation about one registered document of the subject (`parameters.document`).
+    derive_document: Callable[[Population, Subject, DocumentRef], Shape] | None = None
 
-    def answer(self, population: Population, subject: Subject) -> Shape:
-        """The data for `subject`; the demo set's hand-written answer when there is one.
+    def answer(
+        self, population: Population, subject: Subject, document: DocumentRef | None = None
+    ) -> Shape:
+        """The data for `subject` (and `document`, for an operation that names one); the
+        demo set's hand-written answer when there is one.
 
-        Raises ProtocolRefusal: `bad-request` for a subject of the wrong type, `not-found`
-        where the operation is about a subject the agency must know.
+        Raises ProtocolRefusal: `bad-request` for a subject of the wrong type or a document
+        given to an operation without one (or missing where one is needed), `not-found`
+        where the operation is about a subject (or a document) the agency must know.
         """
         if subject.type not in self.subjects:
             raise ProtocolRefusal(
@@ -34,6 +40,18 @@ class Operation:
                 detail=f"{self.name} is about a {' or a '.join(self.subjects)}, "
                 f"not a {subject.type}.",
             )
+        if self.derive_document is not None:
+            if document is None:
+                raise ProtocolRefusal(
+                    "bad-request", detail=f"{self.name} needs parameters.document."
+                )
+            return self.derive_document(population, subject, document)
+        if document is not None:
+            raise ProtocolRefusal(
+                "bad-request", detail=f"{self.name} takes no parameters.document."
+            )
+        if self.derive is None:
+            raise RuntimeError(f"{self.name} has no way to derive its answer.")
         written = population.overrides.get((self.name, subject.id))
         if written is not None:
             return self.model.model_validate(written)

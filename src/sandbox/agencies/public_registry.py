@@ -15,6 +15,12 @@ from owexchange import Subject
 
 from ..population import ACTIVITIES, Company, Population, Ref
 from .operations import Agency, Operation, not_found
+from .registry_documents import (
+    RegisteredDocument,
+    RegisteredDocumentData,
+    documents_of,
+    registered_document,
+)
 from .values import (
     AGENCY_NAMES,
     Party,
@@ -61,6 +67,10 @@ class RealEstate(Shape):
     registered_on: date
     registration_number: str
     active_mortgages: list[str] = Field(description="Registration numbers of mortgages on it.")
+    documents: list[RegisteredDocument] = Field(
+        description="Documents registered on it (its deed, its mortgages); a sealed copy of "
+        "each is `registered-document`."
+    )
 
 
 class RealEstateData(Shape):
@@ -247,6 +257,7 @@ def real_estate_item(population: Population, cadastral_code: str) -> RealEstate:
         active_mortgages=[
             number for number in estate.mortgages if population.mortgages[number].status == "active"
         ],
+        documents=documents_of(population, estate),
     )
 
 
@@ -559,6 +570,17 @@ AGENCY = Agency(
             subjects=("person",),
             model=DocumentParticipationData,
             derive=document_participation,
+        ),
+        Operation(
+            name="registered-document",
+            summary="One registered document of the subject's property, with the document",
+            description="The document named by `parameters.document.registration_number` "
+            "(a deed or a mortgage agreement listed under `documents` in `real-estate`): its "
+            "record and the document itself as a PDF (base64). Only a document of a property "
+            "the subject owns now; any other number is `not-found`.",
+            subjects=_BOTH,
+            model=RegisteredDocumentData,
+            derive_document=registered_document,
         ),
     ),
 )

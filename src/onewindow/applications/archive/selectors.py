@@ -33,7 +33,11 @@ def application_for(account: Any, reference: str) -> Application:
 
 
 def thread_of(application: Application) -> list[Message]:
-    """The messages, oldest first, each with its files (two queries)."""
-    files = Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "id"))
+    """The messages, oldest first, each with its files and their signature checks (two
+    queries)."""
+    files = Prefetch(
+        "attachments",
+        queryset=Attachment.objects.select_related("signature_check").order_by("uploaded_at", "id"),
+    )
     messages = Message.objects.filter(application=application).prefetch_related(files)
     return list(messages.order_by("sent_at", "id"))

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from onewindow.downloads import FileDownload
 from onewindow.identity.models import Account
+from onewindow.signing import selectors as signing_selectors
 
 from .. import deadlines
 from ..attachments.checks import AttachmentRefused
@@ -139,10 +141,17 @@ def _detail(
                 }
                 for message in thread
             ],
+            "files": [  # sent with the application (the form's file questions)
+                {"attachment": file, "url": _optional_url("applications:attachment", file.pk)}
+                for file in application.attachments.filter(message=None)
+                .select_related("signature_check")  # the report beside each file
+                .order_by("uploaded_at", "id")
+            ],
             "can_reply": deadlines.is_open(application),
             "form": form or ReplyForm(),
             "can_escalate": can_escalate(application, today),
             "has_pdf": bool(application.pdf),
+            "signed_by": signing_selectors.signatures_of(application),
         },
         status=status,
     )
@@ -222,7 +231,7 @@ def application_pdf(request: HttpRequest, reference: str) -> HttpResponseBase:
         handle = application.pdf.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    return FileResponse(
+    return FileDownload(
         handle,
         as_attachment=True,
         filename=f"{application.reference}.pdf",

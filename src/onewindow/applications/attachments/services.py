@@ -4,6 +4,7 @@ checked file (`attachment_store`), delete one, decide who may see it, and serve 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -11,15 +12,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 import structlog
 
 from onewindow.applications.models import Attachment, Draft, Message
-from onewindow.backoffice.models import StaffMembership
+from onewindow.backoffice.selectors import staff_agencies
+from onewindow.downloads import FileDownload
 
-from .checks import AttachmentRefused, Limits, check_file
+from .checks import FILE_TYPES, AttachmentRefused, Limits, check_file
 from .scan import ScanError, scan
 from .storage import attachment_storage, storage_name
 
@@ -72,9 +74,11 @@ def attachment_store(
     draft: Draft | None = None,
     message: Message | None = None,
     field: str = "",
+    accept: Collection[str] = (),
 ) -> Attachment:
     """Check, scan and keep a file for a draft or a message. Raises AttachmentRefused (with
-    a translated message) and keeps nothing when the file is not acceptable."""
+    a translated message) and keeps nothing when the file is not acceptable. `accept`: the
+    type codes a form's file field takes (e.g. `pdf`, `docx`); empty: every accepted type."""
     if (draft is None) == (message is None):
         raise ValueError("An attachment belongs to exactly one draft or one message.")
     limits = Limits.from_settings()
@@ -91,6 +95,8 @@ def attachment_store(
         already_attached=_already_attached(draft=draft, message=message),
         limits=limits,
     )
+    if accept and kind.code not in accept:
+        raise refused_type(accept)
     try:
         result = scan(file)
     except ScanError:
@@ -127,11 +133,33 @@ def attachment_store(
             stored_name = storage.save(storage_name(attachment.id), uploaded_file)
             attachment.file.name = stored_name
             attachment.save(force_insert=True)
+            if kind.code in ("pdf", "asice"):
+                _request_signature_check(attachment, file)
     except BaseException:
         if stored_name:
             storage.delete(stored_name)
         raise
     return attachment
+
+
+def _request_signature_check(attachment: Attachment, file: IO[bytes]) -> None:
+    """Have a stored PDF or ASiC-E's signatures checked by a background job, enqueued in
+    the upload's transaction (validation may ask OCSP responders and CRLs: the upload
+    does not wait for them). The report is shown beside the file when the job is done."""
+    from onewindow.signing.services import signatures_check_request
+
+    file.seek(0)
+    signatures_check_request(attachment, file.read())
+
+
+def refused_type(accept: Collection[str]) -> AttachmentRefused:
+    """A file of an accepted kind, but not one this form's question takes."""
+    shown = {"jpeg": "JPG", "asice": "ASiC-E"}
+    names = [shown.get(kind.code, kind.code.upper()) for kind in FILE_TYPES if kind.code in accept]
+    return AttachmentRefused(
+        "type",
+        _("The selected file must be one of these types: %(types)s") % {"types": ", ".join(names)},
+    )
 
 
 def attachment_delete(*, attachment: Attachment) -> None:
@@ -141,13 +169,13 @@ def attachment_delete(*, attachment: Attachment) -> None:
     with transaction.atomic():
         attachment.delete()
         if name:
-            transaction.on_commit(lambda: storage.delete(name))
+            transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 def _is_staff_of(account: Any, agency_id: int) -> bool:
-    return StaffMembership.objects.filter(
-        account=account, agency_id=agency_id, is_active=True
-    ).exists()
+    """Staff as the back-office decides it (an active membership and the agency-staff
+    role): someone the back-office turns away does not get the case's files here either."""
+    return any(agency.pk == agency_id for agency, _role in staff_agencies(account))
 
 
 def attachment_visible_to(account: Account | AnonymousUser | None, attachment: Attachment) -> bool:
@@ -177,11 +205,11 @@ def _content_disposition(name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def attachment_response(request: HttpRequest, attachment: Attachment) -> FileResponse:
+def attachment_response(request: HttpRequest, attachment: Attachment) -> FileDownload:
     """The file as a download, never rendered by the browser in the portal's origin.
     Call only after attachment_visible_to()."""
     file = attachment_storage().open(str(attachment.file.name), "rb")
-    response = FileResponse(file, content_type=attachment.content_type)
+    response = FileDownload(file, content_type=attachment.content_type)
     response["Content-Length"] = str(attachment.size)
     response["Content-Disposition"] = _content_disposition(attachment.name)
     response["X-Content-Type-Options"] = "nosniff"

@@ -21,12 +21,14 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from onewindow.applications.drafts import draft_files_changed, form_of
 from onewindow.applications.models import Attachment, Draft, Message
 from onewindow.identity.models import Account
 
@@ -58,6 +60,13 @@ def _wants_json(request: HttpRequest) -> bool:
 def _own_draft(request: HttpRequest, draft_id: uuid.UUID) -> Draft:
     # Someone else's draft is "not found", never "forbidden": it does not tell it exists.
     return get_object_or_404(Draft, pk=draft_id, owner=_account(request))
+
+
+def _answers_follow(draft: Draft) -> None:
+    """A file added or removed here changes the answer of its form question too."""
+    schema = form_of(draft.service)
+    if schema is not None:
+        draft_files_changed(draft, schema=schema)
 
 
 def _described(attachment: Attachment) -> dict[str, Any]:
@@ -155,6 +164,7 @@ def _upload(request: HttpRequest, draft: uuid.UUID, limiter: SizeLimitHandler) -
         if _wants_json(request):
             return JsonResponse({"error": refused.reason, "message": refused.message}, status=400)
         return _upload_page(request, own, field=field, next_url=next_url, error=refused.message)
+    _answers_follow(own)
     if _wants_json(request):
         return JsonResponse(_described(attachment), status=201)
     messages.success(request, _("%(name)s has been uploaded") % {"name": attachment.name})
@@ -171,6 +181,7 @@ def delete(request: HttpRequest, draft: uuid.UUID, attachment: uuid.UUID) -> Htt
     row = get_object_or_404(Attachment, pk=attachment, draft=own, application__isnull=True)
     name = row.name
     services.attachment_delete(attachment=row)
+    _answers_follow(own)
     if _wants_json(request):
         return HttpResponse(status=204)
     messages.success(request, _("%(name)s has been removed") % {"name": name})
@@ -193,12 +204,27 @@ def download(request: HttpRequest, attachment: uuid.UUID) -> FileResponse:
     return services.attachment_response(request, row)
 
 
+# My documents pages its two lists on their own: `page` the files, `sealed-page` the
+# sealed documents (a link to one list's next page keeps the other's place).
+SEALED_PAGE = "sealed-page"
+
+
 @login_required
 @require_safe
 def documents(request: HttpRequest) -> HttpResponse:
+    """My documents: the files of the person's applications and the sealed documents
+    agencies issued to them. One search box narrows both lists, and the page says how many
+    of each it found; each list pages on its own."""
+    from onewindow.signing.selectors import issued_documents_of
+
+    account = _account(request)
     query = " ".join(str(request.GET.get("q", "")).split())[:100]
-    paginator = Paginator(selectors.documents_of(_account(request), query=query), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = Paginator(selectors.documents_of(account, query=query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    sealed = Paginator(issued_documents_of(account, query=query), PAGE_SIZE).get_page(
+        request.GET.get(SEALED_PAGE)
+    )
     rows = []
     for document in page.object_list:
         message = document.message
@@ -208,5 +234,42 @@ def documents(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "applications/attachments/documents.html",
-        {"page": page, "documents": rows, "query": query},
+        {
+            "page": page,
+            "documents": rows,
+            "query": query,
+            "issued": sealed.object_list,
+            "issued_page": sealed,
+            "found": _found(query, files=page.paginator.count, sealed=sealed.paginator.count),
+            "nothing_found": bool(query) and not page.paginator.count + sealed.paginator.count,
+            # Each list's page links keep the search and the other list's page.
+            "files_query": _kept(q=query, **{SEALED_PAGE: sealed.number}),
+            "sealed_query": _kept(q=query, page=page.number),
+        },
     )
+
+
+def _found(query: str, *, files: int, sealed: int) -> str:
+    """After a search, what it found, for the page's status region: "2 files and 1 sealed
+    document match “extract”." Each count is its own plural (ngettext), so each language
+    words its numbers its own way."""
+    if not query:
+        return ""
+    if not files and not sealed:
+        return _("No files or sealed documents match “%(query)s”.") % {"query": query}
+    files_found = ngettext("%(count)s file", "%(count)s files", files) % {"count": files}
+    sealed_found = ngettext("%(count)s sealed document", "%(count)s sealed documents", sealed) % {
+        "count": sealed
+    }
+    return _("%(files)s and %(sealed)s match “%(query)s”.") % {
+        "files": files_found,
+        "sealed": sealed_found,
+        "query": query,
+    }
+
+
+def _kept(**values: str | int) -> str:
+    """A query string of the values worth keeping in a link (a search, a page past the
+    first), for the pagination links of the other list."""
+    kept = {name: value for name, value in values.items() if value and value != 1}
+    return urlencode(kept)

@@ -68,13 +68,19 @@ class SummaryRow:
 
 
 def prefilled_value(item: Field, prefilled: Mapping[str, Any] | None) -> Any:
-    """The registry's value of a prefilled fact field, or None (then it is a question)."""
-    if not prefilled or item.prefill is None or item.prefill in OPTION_SELECTORS:
+    """The registry's value of a prefilled fact field, or None (then it is a question).
+    A `chosen` fact (whom the person acts for, chosen at the start: acting_for.py) fixes
+    any field, whatever its `prefill`."""
+    if not prefilled:
         return None
     entry = prefilled.get(item.name)
-    if isinstance(entry, Mapping) and entry.get("value") not in (None, "", {}):
-        return entry["value"]
-    return None
+    if not isinstance(entry, Mapping) or entry.get("value") in (None, "", {}):
+        return None
+    if entry.get("chosen") is not True and (
+        item.prefill is None or item.prefill in OPTION_SELECTORS
+    ):
+        return None
+    return entry["value"]
 
 
 def prefilled_options(item: Field, prefilled: Mapping[str, Any] | None) -> tuple[Option, ...]:

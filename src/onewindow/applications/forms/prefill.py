@@ -128,16 +128,8 @@ def _companies(personal_number: str, acting_for: str, asker: Asker) -> Fact | No
     companies = represented_companies(personal_number=personal_number, asker=asker)
     options = []
     for company in companies:
-        form = company.legal_form
-        label = {
-            lang: " ".join(
-                part
-                for part in ((getattr(form, lang) if form else ""), getattr(company.name, lang))
-                if part
-            )
-            + f" ({company.code})"
-            for lang in ("ka", "en")
-        }
+        # A registered name already carries its legal form ("შპს „…“", "… LLC").
+        label = {lang: f"{getattr(company.name, lang)} ({company.code})" for lang in ("ka", "en")}
         options.append({"value": company.code, "label": label})
     return {"options": options} if options else None
 

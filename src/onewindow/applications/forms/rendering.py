@@ -8,7 +8,7 @@ Input names and ids follow the engine: `<field>`, `<field>-day|month|year`,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,8 +100,11 @@ def render_page(
     prefilled: Mapping[str, Any] | None,
     errors: Mapping[str, str],
     lang: str,
+    attached: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> SafeString:
-    """The page's fields (those asked given `answers`) as HTML for the journey's form."""
+    """The page's fields (those asked given `answers`) as HTML for the journey's form.
+    `attached`: the draft's files by file question (`id`, `name`, `size` each), listed
+    under the question with a button to remove each."""
     asked = page_fields(schema, page, answers, prefilled)
     single = page.title is None and len(page.fields) == 1
     html: list[str] = []
@@ -133,6 +136,7 @@ def render_page(
                 lang,
                 prefilled=prefilled,
                 label_hidden=single,
+                attached=(attached or {}).get(item.name, ()),
             )
         )
     return mark_safe("".join(html))  # noqa: S308 - every part comes from an escaping template
@@ -148,8 +152,10 @@ def render_field(
     *,
     prefilled: Mapping[str, Any] | None = None,
     label_hidden: bool = False,
+    attached: Sequence[Mapping[str, Any]] = (),
 ) -> str:
-    """One field (or a group's sub-field, `base` being `<group>-<i>-<sub>`)."""
+    """One field (or a group's sub-field, `base` being `<group>-<i>-<sub>`); `attached`:
+    a file question's files so far."""
     kind = item.type
     if kind == "select" and is_free_text_select(item, prefilled):
         kind = "text"  # the registry did not answer: an ordinary question
@@ -209,8 +215,13 @@ def render_field(
             "accept": ",".join(_ACCEPT[kind_] for kind_ in item.accept),
             "types": ", ".join(kind_.upper() for kind_ in item.accept),
             "max_files": item.max_files,
+            "limits_id": f"{base}-limits",
         }
         view.value = value if isinstance(value, list) else []
+        view.items = [
+            {"id": str(entry["id"]), "name": entry["name"], "size": entry["size"]}
+            for entry in attached
+        ]
     elif kind == "group":
         view.id = base
         view.items = _group_items(request, item, base, value, errors, lang)

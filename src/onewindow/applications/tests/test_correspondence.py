@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -24,6 +25,8 @@ from onewindow.applications.models import Application, Message, StatusChange
 from onewindow.backoffice.models import StaffMembership
 from onewindow.catalog.models import Agency, Service
 from onewindow.identity.models import Account
+from onewindow.identity.roles import Role
+from onewindow.identity.signals import role_signal_muted
 from onewindow.notifications.models import Notification
 
 _numbers = itertools.count(1)
@@ -62,6 +65,10 @@ def make_world() -> World:
     StaffMembership.objects.create(account=clerk, agency=agency, role="clerk")
     StaffMembership.objects.create(account=head, agency=agency, role="head")
     StaffMembership.objects.create(account=other_clerk, agency=other, role="clerk")
+    staff_role, _created = Group.objects.get_or_create(name=Role.AGENCY_STAFF)
+    with role_signal_muted():  # as create_staff grants it, without its audit entry
+        for member in (clerk, head, other_clerk):
+            member.groups.add(staff_role)
     return World(
         citizen=make_account("nino", "01001012345", first_name="Nino"),
         other_citizen=make_account("giorgi", "01001054321"),

@@ -13,10 +13,8 @@ from onewindow.applications.forms import engine
 from onewindow.applications.forms.lookups import lookup_company, lookup_page, lookup_person
 from onewindow.applications.forms.prefill import prefill_facts
 from onewindow.applications.forms.schema import parse_form
-from onewindow.exchange.breaker import breakers_reset
-from onewindow.exchange.credentials import credentials_forget
 from onewindow.exchange.models import DataAccess
-from onewindow.exchange.tests.conftest import exchange_cache_clear
+from onewindow.exchange.tests.conftest import exchange_through_sandbox
 from onewindow.identity.models import Account
 
 from .test_forms_fixtures import TODAY, t
@@ -87,17 +85,8 @@ FORM = parse_form(
 @pytest.fixture
 def portal(settings: Any, sandbox: RunningSandbox) -> Iterator[Any]:
     """The portal's exchange pointed at the sandbox, with nothing cached between tests."""
-    settings.EXCHANGE_PKI_DIR = sandbox.pki_dir
-    settings.EXCHANGE_SANDBOX_URL = sandbox.url
-    settings.EXCHANGE_AGENCY_URLS = {}
-    settings.EXCHANGE_TIMEOUT_SECONDS = 3.0
-    settings.EXCHANGE_RETRIES = 0
-    settings.EXCHANGE_CACHE_SECONDS = 0
-    for reset in (credentials_forget, breakers_reset, exchange_cache_clear):
-        reset()
-    yield settings
-    for reset in (credentials_forget, breakers_reset, exchange_cache_clear):
-        reset()
+    with exchange_through_sandbox(settings, sandbox, timeout=3.0):
+        yield settings
 
 
 @pytest.fixture

@@ -173,11 +173,13 @@ def test_a_service_without_a_form_explains_how_to_apply(citizen: Account, agency
     assert Draft.objects.count() == 0
 
 
-def test_a_company_only_service_says_so(citizen: Account, agency: Agency) -> None:
+def test_a_company_only_service_says_so(citizen: Account, agency: Agency, settings: Any) -> None:
+    # Which company is asked of the registry first (test_acting_for.py); here none answers.
+    settings.EXCHANGE_SANDBOX_URL, settings.EXCHANGE_AGENCY_URLS = "http://127.0.0.1:9", {}
     make_service(agency, code="company-thing", audience=Service.Audience.LEGAL_ENTITY)
     response = signed_in(citizen).get("/en/apply/company-thing/")
-    assert response.status_code == 403
-    assert "Only a company can apply for this service" in text(response)
+    assert response.status_code == 503
+    assert "the Public Registry is not answering" in text(response)
     assert Draft.objects.count() == 0
 
 

@@ -25,6 +25,15 @@ from onewindow.identity.password.tests.conftest import (  # noqa: F401 (fixtures
 )
 
 PASSWORD = "back-office-password-7"
+
+
+@pytest.fixture(autouse=True)
+def _answers_unsealed(settings: Any) -> None:
+    """These tests are about case work; sealing answers with an agency key in a SoftHSM2
+    token is tested in signing/tests/test_issued.py (the answer flow)."""
+    settings.SIGNING_SEAL_ANSWERS = False
+
+
 _numbers = itertools.count(1)
 
 

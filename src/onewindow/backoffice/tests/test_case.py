@@ -39,7 +39,7 @@ def test_the_case_page_shows_answers_prefilled_facts_history_thread_and_notes(
     page = text_of(signed_in(office.clerk).get(_url(case)))
     assert case.reference in page and "Nino Chavchavadze (01001012345)" in page
     assert "lost" in page  # an answer
-    assert "Tbilisi, Rustaveli 1" in page and "from the registry" in page  # prefilled, marked
+    assert "Tbilisi, Rustaveli 1" in page and "From the registry" in page  # prefilled, marked
     assert "Any news?" in page and "Call the registry" in page
     assert "Assign to me" in page and "Mark as received" in page
     assert "Reassign" not in page  # a clerk's page
@@ -221,3 +221,20 @@ def test_an_answer_carries_documents_and_a_refused_one_refuses_the_answer(
     assert [attachment.name for attachment in message.attachments.all()] == ["decision.pdf"]
     page = text_of(signed_in(office.citizen).get(f"/en/applications/{case.reference}/"))
     assert "decision.pdf" in page
+
+
+def test_staff_download_the_application_as_sent_and_it_counts_as_a_case_view(
+    office: Office,
+) -> None:
+    case = office.case
+    clerk = signed_in(office.clerk)
+    assert clerk.get(f"/en/office/cases/{case.reference}/application.pdf").status_code == 404
+    case.pdf.save(f"{case.reference}.pdf", SimpleUploadedFile("a.pdf", b"%PDF-1.7\n%%EOF\n"))
+    page = text_of(clerk.get(_url(case)))
+    assert f"{case.reference}.pdf (as the applicant sent it)" in page
+    before = DataAccess.objects.count()
+    response = clerk.get(f"/en/office/cases/{case.reference}/application.pdf")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.7\n%%EOF\n"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert DataAccess.objects.count() == before  # already recorded within the hour by the page

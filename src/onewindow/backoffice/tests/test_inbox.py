@@ -17,6 +17,7 @@ from .conftest import Office, make_case, signed_in, text_of
 Status = Application.Status
 REFERENCE = re.compile(r">(OW-2026-\d{7})</a>")
 NEXT = re.compile(r'href="(\?[^"]*after=[^"]*)" rel="next"')
+PREVIOUS = re.compile(r'href="(\?[^"]*before=[^"]*)" rel="prev"')
 
 
 def _references(page: str) -> list[str]:
@@ -24,14 +25,26 @@ def _references(page: str) -> list[str]:
 
 
 def _all_pages(client: object, query: str = "") -> list[list[str]]:
+    return _walk(client, f"/en/office/?{query}", NEXT)[0]
+
+
+def _follow(client: object, url: str, link: re.Pattern[str]) -> str:
+    """The URL the page at `url` links to with `link` (next or previous)."""
+    found = link.search(text_of(client.get(url)))  # type: ignore[attr-defined]
+    assert found is not None, f"no {link.pattern} on {url}"
+    return "/en/office/" + found.group(1).replace("&amp;", "&")
+
+
+def _walk(client: object, url: str, link: re.Pattern[str]) -> tuple[list[list[str]], str]:
+    """Follow the `link` (next or previous) from `url` to its end: each page's cases,
+    and the URL of the last page reached."""
     pages = []
-    url = f"/en/office/?{query}"
     while True:
         page = text_of(client.get(url))  # type: ignore[attr-defined]
         pages.append(_references(page))
-        found = NEXT.search(page)
+        found = link.search(page)
         if found is None:
-            return pages
+            return pages, url
         url = "/en/office/" + found.group(1).replace("&amp;", "&")
 
 
@@ -128,9 +141,43 @@ def test_keyset_pages_cover_every_case_once_in_order(
     assert seen == [case.reference for case in expected]
 
 
-def test_a_broken_cursor_shows_the_first_page(office: Office) -> None:
-    page = text_of(signed_in(office.clerk).get("/en/office/?after=nonsense~x"))
+@pytest.mark.parametrize(
+    ("sort", "search"), [("due", ""), ("submitted", ""), ("due", "Nino"), ("submitted", "Nino")]
+)
+def test_previous_pages_walk_back_the_same_pages(office: Office, sort: str, search: str) -> None:
+    days = [5, 5, 5, None, 1, 9, None, 3, 5, 2] * 6  # ties and cases without a deadline
+    for index, due in enumerate(days):
+        case = make_case(office.citizen, office.service, due_in_days=due)
+        if index % 3 == 0:
+            Application.objects.filter(pk=case.pk).update(submitted_at=office.case.submitted_at)
+    client = signed_in(office.supervisor)
+    forwards, last = _walk(client, f"/en/office/?sort={sort}&q={search}", NEXT)
+    assert [len(page) for page in forwards] == [25, 25, 11]
+    backwards, first = _walk(client, last, PREVIOUS)
+    assert backwards == forwards[::-1]
+    # Back at the start: no previous page, and a next page again; the filters are kept.
+    page = text_of(client.get(first))
+    assert PREVIOUS.search(page) is None and NEXT.search(page)
+    assert f"sort={sort}" in first and "after=" not in first
+
+
+def test_the_first_page_has_no_previous_page(office: Office) -> None:
+    for _ in range(30):
+        make_case(office.citizen, office.service, due_in_days=4)
+    client = signed_in(office.clerk)
+    page = text_of(client.get("/en/office/"))
+    assert PREVIOUS.search(page) is None and NEXT.search(page)
+    assert 'aria-label="Pages of the inbox"' in page
+    second = text_of(client.get(_follow(client, "/en/office/", NEXT)))
+    assert '<span class="govuk-pagination__link-title">Previous page</span>' in second
+    assert 'aria-hidden="true" focusable="false"' in second  # the arrows are not read out
+
+
+@pytest.mark.parametrize("cursor", ["after=nonsense~x", "before=nonsense~x", "before=2026-13-01~5"])
+def test_a_broken_cursor_shows_the_first_page(office: Office, cursor: str) -> None:
+    page = text_of(signed_in(office.clerk).get(f"/en/office/?{cursor}"))
     assert _references(page) == [office.case.reference]
+    assert PREVIOUS.search(page) is None
 
 
 def _queries(client: object, url: str) -> int:
@@ -152,6 +199,14 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(office: Office) -> N
         make_case(office.citizen, office.service, assignee=staff[index % 4])
     assert _queries(clerk, "/en/office/") == few
     assert _queries(clerk, "/en/office/?q=Nino&sort=submitted") == few_filtered
+    # A page further on, and the way back to the one before it: the same queries.
+    for start, expected in (
+        ("/en/office/", few),
+        ("/en/office/?q=Nino&sort=submitted", few_filtered),
+    ):
+        second = _follow(clerk, start, NEXT)
+        assert _queries(clerk, second) == expected
+        assert _queries(clerk, _follow(clerk, second, PREVIOUS)) == expected
     page = text_of(clerk.get("/en/office/"))
     assert len(_references(page)) == 25 and NEXT.search(page)
     # Session, account, role, memberships, catalogue version, colleagues (the assignee

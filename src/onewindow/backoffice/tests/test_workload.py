@@ -10,10 +10,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onewindow.applications.models import Application
 from onewindow.backoffice.models import StaffMembership
 from onewindow.backoffice.selectors import workload
+from onewindow.catalog.models import Agency
 from onewindow.identity.models import Account
 from onewindow.identity.roles import Role, has_role
 
@@ -98,3 +100,21 @@ def test_create_staff_refuses_bad_input(db: None) -> None:
             "create_staff", "Bad Name", "--agency", "nope", "--password", "a-long-enough-password-9"
         )
     assert not Account.objects.filter(username="tamar.clerk").exists()
+
+
+def test_create_staff_in_every_agency_keeps_one_authenticator(
+    office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command(
+        "create_staff", "demo.head", "--agency", "all", "--role", "head",
+        "--password", "a-long-enough-password-9",
+    )  # fmt: skip
+    account = Account.objects.get(username="demo.head")
+    active = set(Agency.objects.filter(is_active=True).values_list("code", flat=True))
+    memberships = StaffMembership.objects.filter(account=account)
+    assert {m.agency.code for m in memberships} == active and len(active) >= 2
+    assert {m.role for m in memberships} == {"head"}
+    printed = re.findall(r"totp-secret-hex: ([0-9a-f]+)", capsys.readouterr().out)
+    devices = TOTPDevice.objects.filter(user=account)
+    # One authenticator app set-up, whatever the number of agencies: the key printed.
+    assert [device.key for device in devices] == printed

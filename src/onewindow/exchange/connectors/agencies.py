@@ -138,6 +138,28 @@ COMPANY_EXTRACT = obj(
 )
 
 
+# A document registered on a property (its deed, a mortgage agreement). Like codes, the
+# registration number and the digest are checked to be strings only; signing.copies checks
+# that the answer is the document asked for and that the file is the one described.
+REGISTERED_DOCUMENT = obj(registration_number=STRING, kind=CODE, kind_name=TEXT, registered_on=DATE)
+REGISTERED_DOCUMENT_DETAIL = Obj(
+    required={
+        **REGISTERED_DOCUMENT.required,
+        "cadastral_code": STRING,
+        "property_address": POSTAL_ADDRESS,
+        "parties": ListOf(obj(party=PARTY, role=CODE, role_name=TEXT)),
+    }
+)
+# The document itself, base64 in the JSON answer.
+DOCUMENT_FILE = obj(
+    media_type=Text(choices=frozenset({"application/pdf"})),
+    filename=STRING,
+    size=INTEGER,
+    sha256=STRING,
+    content_base64=STRING,
+)
+
+
 @register("public-registry")
 class PublicRegistry(AgencyConnector):
     """National Agency of Public Registry: property, entrepreneurs, pledges, mortgages."""
@@ -147,18 +169,22 @@ class PublicRegistry(AgencyConnector):
         {
             "real-estate": Operation(
                 items(
-                    obj(
-                        cadastral_code=STRING,
-                        kind=CODE,
-                        kind_name=TEXT,
-                        address=POSTAL_ADDRESS,
-                        area_m2=Nullable(NUMBER),
-                        land_area_m2=Nullable(NUMBER),
-                        owners=ListOf(obj(owner=PARTY, share_percent=NUMBER, since=DATE)),
-                        acquired_by=CODE,
-                        registered_on=DATE,
-                        registration_number=STRING,
-                        active_mortgages=ListOf(STRING),
+                    Obj(
+                        required=dict(
+                            cadastral_code=STRING,
+                            kind=CODE,
+                            kind_name=TEXT,
+                            address=POSTAL_ADDRESS,
+                            area_m2=Nullable(NUMBER),
+                            land_area_m2=Nullable(NUMBER),
+                            owners=ListOf(obj(owner=PARTY, share_percent=NUMBER, since=DATE)),
+                            acquired_by=CODE,
+                            registered_on=DATE,
+                            registration_number=STRING,
+                            active_mortgages=ListOf(STRING),
+                        ),
+                        # Added with registered-document; an older registry may not list them.
+                        optional={"documents": ListOf(REGISTERED_DOCUMENT)},
                     )
                 ),
                 subjects=PERSON_OR_COMPANY,
@@ -212,6 +238,11 @@ class PublicRegistry(AgencyConnector):
                         counterparties=ListOf(PARTY),
                     )
                 )
+            ),
+            "registered-document": Operation(
+                obj(document=REGISTERED_DOCUMENT_DETAIL, file=DOCUMENT_FILE),
+                subjects=PERSON_OR_COMPANY,
+                needs_document=True,
             ),
         },
     )

@@ -22,10 +22,14 @@ PERSON_OR_COMPANY = frozenset({"person", "company"})
 
 @dataclass(frozen=True)
 class Operation:
-    """An operation an agency answers: whom it can be about and the shape of its data."""
+    """An operation an agency answers: whom it can be about and the shape of its data.
+
+    `needs_document`: the query names one registered document of the subject in
+    `parameters.document` (owexchange.DocumentRef); the agency refuses it without one."""
 
     shape: Shape = ANY_OBJECT
     subjects: frozenset[str] = PERSON
+    needs_document: bool = False
 
 
 class AgencyConnector:

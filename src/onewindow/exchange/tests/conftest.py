@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,3 +117,30 @@ def exchange_cache_clear() -> None:
             client.delete(*keys)
     else:
         backend.clear()  # in-process: this worker's own
+
+
+def _forget_exchange_state() -> None:
+    for reset in (credentials_forget, breakers_reset, exchange_cache_clear):
+        reset()
+
+
+@contextmanager
+def exchange_through_sandbox(
+    settings: Any, sandbox: RunningSandbox, *, timeout: float | None = 3.0
+) -> Iterator[None]:
+    """The portal's exchange pointed at the sandbox agencies, with nothing cached or
+    remembered between tests (credentials, circuit breakers, cached answers, and the
+    sandbox's injected faults afterwards). `timeout=None` keeps the configured one."""
+    settings.EXCHANGE_PKI_DIR = sandbox.pki_dir
+    settings.EXCHANGE_SANDBOX_URL = sandbox.url
+    settings.EXCHANGE_AGENCY_URLS = {}
+    if timeout is not None:
+        settings.EXCHANGE_TIMEOUT_SECONDS = timeout
+    settings.EXCHANGE_RETRIES = 0
+    settings.EXCHANGE_CACHE_SECONDS = 0
+    _forget_exchange_state()
+    try:
+        yield
+    finally:
+        sandbox.set_faults({})
+        _forget_exchange_state()

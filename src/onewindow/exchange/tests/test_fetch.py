@@ -90,6 +90,8 @@ def test_every_operation_of_every_agency_has_its_documented_shape(
         query
         for query in queries
         if query.subject.type in connector_for(query.agency).operations[query.operation].subjects
+        # one registered document, named in the query's parameters: tested on its own
+        and not connector_for(query.agency).operations[query.operation].needs_document
     ]
     answers = fetch(*valid)
     problems = [

@@ -9,17 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-FONT_FILES = {
-    ("Noto Sans Georgian", 400): "dist/fonts/noto-sans-georgian-georgian-400-normal.woff2",
-    ("Noto Sans Georgian", 700): "dist/fonts/noto-sans-georgian-georgian-700-normal.woff2",
-    ("Noto Sans", 400): "dist/fonts/noto-sans-latin-400-normal.woff2",
-    ("Noto Sans", 700): "dist/fonts/noto-sans-latin-700-normal.woff2",
-}
+from onewindow.documents import font_faces
 
 
 @dataclass(frozen=True)
@@ -66,19 +60,4 @@ def slip_pdf(*, slip: Slip, operator_name: str, hall: str) -> bytes:
         },
     )
     document = HTML(string=html, base_url=str(Path.cwd()))
-    return bytes(
-        document.write_pdf(stylesheets=[CSS(string=_font_faces())], pdf_variant="pdf/ua-1")
-    )
-
-
-def _font_faces() -> str:
-    rules = []
-    for (family, weight), static_path in FONT_FILES.items():
-        found = finders.find(static_path)
-        path = found if isinstance(found, str) else None
-        source = f'url("{Path(path).as_uri()}"), ' if path else ""
-        rules.append(
-            f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
-            f'src: {source}local("{family}"); }}'
-        )
-    return "\n".join(rules)
+    return bytes(document.write_pdf(stylesheets=[CSS(string=font_faces())], pdf_variant="pdf/ua-1"))

@@ -22,10 +22,8 @@ import httpx
 import pytest
 from tests.sandbox_process import RunningSandbox
 
-from onewindow.exchange.breaker import breakers_reset
-from onewindow.exchange.credentials import credentials_forget
 from onewindow.exchange.models import DataAccess
-from onewindow.exchange.tests.conftest import exchange_cache_clear
+from onewindow.exchange.tests.conftest import exchange_through_sandbox
 from onewindow.identity.models import Account
 from onewindow.mydata.informational import AGENCY_CATALOG_CODES, SERVICE_OPERATIONS
 from sandbox.access_reports import report_accesses
@@ -43,17 +41,8 @@ OPERATIONS = {(op.agency, op.name) for ops in SERVICE_OPERATIONS.values() for op
 @pytest.fixture
 def portal(settings: Any, sandbox: RunningSandbox) -> Iterator[Any]:
     """The portal's exchange pointed at the sandbox, with nothing cached between tests."""
-    settings.EXCHANGE_PKI_DIR = sandbox.pki_dir
-    settings.EXCHANGE_SANDBOX_URL = sandbox.url
-    settings.EXCHANGE_AGENCY_URLS = {}
-    settings.EXCHANGE_TIMEOUT_SECONDS = 3.0
-    settings.EXCHANGE_RETRIES = 0
-    settings.EXCHANGE_CACHE_SECONDS = 0
-    for reset in (credentials_forget, breakers_reset, exchange_cache_clear):
-        reset()
-    yield settings
-    for reset in (credentials_forget, breakers_reset, exchange_cache_clear):
-        reset()
+    with exchange_through_sandbox(settings, sandbox, timeout=3.0):
+        yield settings
 
 
 @pytest.fixture

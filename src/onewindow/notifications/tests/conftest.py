@@ -1,87 +1,23 @@
 """The notifications tests' people, an application, and the real outside systems: an
-SMTP server (aiosmtpd) and an HTTP SMS provider implementing identity/sms.py's API."""
+SMTP server (aiosmtpd) and an HTTP SMS provider implementing identity/sms.py's API
+(shared with identity's tests: onewindow/testing/mailservers.py)."""
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
 from datetime import date, timedelta
-from email import message_from_bytes
-from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from django.utils import timezone
 
 import pytest
-from aiosmtpd.controller import Controller
-from tests.sandbox_process import free_port
 
 from onewindow.applications.models import Application, StatusChange
 from onewindow.catalog.models import Agency, Service
 from onewindow.identity.models import Account
 from onewindow.identity.tests.conftest import giorgi, nino
+from onewindow.testing.mailservers import Mailbox, SmsGateway, mailbox, sms_gateway
 
-__all__ = ["giorgi", "nino"]
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-        self.refuse = False
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.refuse:
-            return "451 Requested action aborted: try again later"
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def mailbox(settings: Any) -> Iterator[Mailbox]:
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
-    yield box
-    controller.stop()
-
-
-class SmsGateway(ThreadingHTTPServer):
-    messages: list[dict[str, str]]
-    fail: bool
-
-
-class _SmsHandler(BaseHTTPRequestHandler):
-    server: SmsGateway
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        ok = self.path == "/messages" and not self.server.fail
-        if ok:
-            self.server.messages.append(body)
-        self.send_response(201 if ok else 503)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(json.dumps({"id": str(len(self.server.messages))}).encode())
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def sms_gateway(settings: Any) -> Iterator[SmsGateway]:
-    server = SmsGateway(("127.0.0.1", 0), _SmsHandler)
-    server.messages, server.fail = [], False
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.SMS_PROVIDER_URL = f"http://127.0.0.1:{server.server_address[1]}"
-    yield server
-    server.shutdown()
-    server.server_close()
+__all__ = ["Mailbox", "SmsGateway", "giorgi", "mailbox", "nino", "sms_gateway"]
 
 
 @pytest.fixture

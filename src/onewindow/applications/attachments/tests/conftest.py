@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from onewindow.applications.models import Application, Draft
 from onewindow.backoffice.models import StaffMembership
 from onewindow.catalog.models import Agency, Service
 from onewindow.identity.models import Account
+from onewindow.identity.signals import role_signal_muted
 
 from . import files
 
@@ -85,6 +87,10 @@ def world(db: None) -> World:
     StaffMembership.objects.create(account=clerk, agency=home, role="clerk")
     StaffMembership.objects.create(account=other_clerk, agency=elsewhere, role="clerk")
     StaffMembership.objects.create(account=former, agency=home, role="clerk", is_active=False)
+    staff_role, _created = Group.objects.get_or_create(name="agency-staff")  # as create_staff
+    with role_signal_muted():  # no audit entry: transactional tests flush the tables
+        for member in (clerk, other_clerk, former):
+            member.groups.add(staff_role)
     draft = Draft.objects.create(
         owner=citizen, service=service, expires_at=timezone.now() + timedelta(days=30)
     )

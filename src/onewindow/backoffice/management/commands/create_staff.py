@@ -1,6 +1,8 @@
 """Create (or update) an agency's back-office staff member with a password and an
 authenticator app, and print the credentials:
-`manage.py create_staff USERNAME --agency psda --role clerk`."""
+`manage.py create_staff USERNAME --agency psda --role clerk`. `--agency psda,napr` or
+`--agency all` (every active agency of the catalogue: the demo's clerk and head) give the
+same role in several agencies' back-offices."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from onewindow.backoffice.models import StaffMembership
-from onewindow.backoffice.staff import StaffError, staff_create
+from onewindow.backoffice.staff import StaffError, staff_create, staff_membership_add
+from onewindow.catalog.models import Agency
 
 
 class Command(BaseCommand):
@@ -20,7 +23,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--agency", required=True, help="the agency's code, e.g. psda")
+        parser.add_argument(
+            "--agency", required=True, help="the agency's code (psda), codes (psda,napr) or all"
+        )
         parser.add_argument(
             "--role", default=StaffMembership.Role.CLERK, choices=StaffMembership.Role.values
         )
@@ -35,16 +40,21 @@ class Command(BaseCommand):
             password_validation.validate_password(password)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
+        codes = _agency_codes(options["agency"])
+        if not codes:
+            raise CommandError("No agency: name one by its code, several (psda,napr) or all.")
         try:
             result = staff_create(
                 username=options["username"],
-                agency_code=options["agency"],
+                agency_code=codes[0],
                 role=options["role"],
                 password=password,
                 totp_key_hex=options["totp_secret"],
                 first_name=options["first_name"],
                 last_name=options["last_name"],
             )
+            for code in codes[1:]:  # the same account, password and authenticator
+                staff_membership_add(result.account, agency_code=code, role=options["role"])
         except StaffError as error:
             raise CommandError(str(error)) from error
         account = result.account
@@ -56,3 +66,11 @@ class Command(BaseCommand):
         self.stdout.write(f"password: {password}")
         self.stdout.write(f"totp-secret-hex: {result.totp_key_hex}")
         self.stdout.write(f"totp-secret-base32: {result.totp_key_base32}")
+
+
+def _agency_codes(value: str) -> list[str]:
+    if value == "all":
+        return list(
+            Agency.objects.filter(is_active=True).order_by("code").values_list("code", flat=True)
+        )
+    return [code.strip() for code in value.split(",") if code.strip()]

@@ -1,85 +1,27 @@
 """Re-authentication and changing contact details with codes sent over real SMTP (an
-aiosmtpd server) and a real HTTP SMS provider (a tiny server implementing sms.py's API)."""
+aiosmtpd server) and a real HTTP SMS provider (a tiny server implementing sms.py's API),
+from onewindow/testing/mailservers.py."""
 
 from __future__ import annotations
 
 import json
 import re
-import threading
 import time
-from collections.abc import Iterator
-from email import message_from_bytes
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 from django.test import Client
 
 import pytest
-from aiosmtpd.controller import Controller
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from tests.sandbox_process import free_port
 
 from onewindow.identity import services
 from onewindow.identity.models import Account, AuditEvent, SignInAttempt, SignInMethod
 from onewindow.identity.tests.helpers import make_account, session_key, session_store, sign_in
+from onewindow.testing.mailservers import Mailbox, SmsGateway, mailbox, sms_gateway
 
 pytestmark = pytest.mark.django_db
 
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def mailbox(settings: Any) -> Iterator[Mailbox]:
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    yield box
-    controller.stop()
-
-
-class SmsGateway(ThreadingHTTPServer):
-    messages: list[dict[str, str]]
-    fail: bool
-
-
-class _SmsHandler(BaseHTTPRequestHandler):
-    server: SmsGateway
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        ok = self.path == "/messages" and not self.server.fail
-        if ok:
-            self.server.messages.append(body)
-        self.send_response(201 if ok else 503)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(json.dumps({"id": str(len(self.server.messages))}).encode())
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def sms_gateway(settings: Any) -> Iterator[SmsGateway]:
-    server = SmsGateway(("127.0.0.1", 0), _SmsHandler)
-    server.messages, server.fail = [], False
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.SMS_PROVIDER_URL = f"http://127.0.0.1:{server.server_address[1]}"
-    yield server
-    server.shutdown()
-    server.server_close()
+__all__ = ["mailbox", "sms_gateway"]  # fixtures, used by name
 
 
 def _code(text: str) -> str:

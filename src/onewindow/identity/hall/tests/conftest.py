@@ -13,9 +13,7 @@ from django.test import Client
 import pytest
 from tests.sandbox_process import RunningSandbox
 
-from onewindow.exchange.breaker import breakers_reset
-from onewindow.exchange.credentials import credentials_forget
-from onewindow.exchange.tests.conftest import exchange_cache_clear
+from onewindow.exchange.tests.conftest import exchange_through_sandbox
 from onewindow.identity.hall.operators import operator_create
 from onewindow.identity.models import Account
 from onewindow.identity.password.tests.conftest import (  # noqa: F401 (fixtures)
@@ -34,18 +32,8 @@ OPERATOR_PASSWORD = "desk-operator-password-7"
 @pytest.fixture
 def registry(settings: Any, sandbox: RunningSandbox) -> Iterator[RunningSandbox]:
     """The portal's exchange pointed at the sandbox, with nothing cached between tests."""
-    settings.EXCHANGE_PKI_DIR = sandbox.pki_dir
-    settings.EXCHANGE_SANDBOX_URL = sandbox.url
-    settings.EXCHANGE_AGENCY_URLS = {}
-    settings.EXCHANGE_TIMEOUT_SECONDS = 3.0
-    settings.EXCHANGE_RETRIES = 0
-    settings.EXCHANGE_CACHE_SECONDS = 0
-    for reset in (credentials_forget, breakers_reset, exchange_cache_clear):
-        reset()
-    yield sandbox
-    sandbox.set_faults({})
-    for reset in (credentials_forget, breakers_reset, exchange_cache_clear):
-        reset()
+    with exchange_through_sandbox(settings, sandbox, timeout=3.0):
+        yield sandbox
 
 
 def make_operator(username: str, first_name: str, last_name: str, hall: str = HALL) -> Account:

@@ -16,10 +16,8 @@ import httpx
 import pytest
 from tests.sandbox_process import RunningSandbox
 
-from onewindow.exchange.breaker import breakers_reset
-from onewindow.exchange.credentials import credentials_forget
 from onewindow.exchange.models import DataAccess
-from onewindow.exchange.tests.conftest import exchange_cache_clear
+from onewindow.exchange.tests.conftest import exchange_through_sandbox
 from onewindow.identity.idcard.pending import SESSION_KEY as PENDING_KEY
 from onewindow.identity.models import (
     Account,
@@ -42,20 +40,12 @@ MOBILE = "+995555123456"
 @pytest.fixture
 def portal(settings: Any, sandbox: RunningSandbox) -> Iterator[Any]:
     """The exchange, the mail and the SMS of the portal pointed at the sandbox."""
-    settings.EXCHANGE_PKI_DIR = sandbox.pki_dir
-    settings.EXCHANGE_SANDBOX_URL = sandbox.url
-    settings.EXCHANGE_AGENCY_URLS = {}
-    settings.EXCHANGE_RETRIES = 0
-    settings.EXCHANGE_CACHE_SECONDS = 0
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = sandbox.smtp_port
     settings.SMS_PROVIDER_URL = f"{sandbox.url}/sms-gateway"
-    for reset in (credentials_forget, breakers_reset, exchange_cache_clear):
-        reset()
-    yield settings
-    for reset in (credentials_forget, breakers_reset, exchange_cache_clear):
-        reset()
+    with exchange_through_sandbox(settings, sandbox, timeout=None):
+        yield settings
 
 
 def _latest_code(url: str, to: str, after: set[str]) -> str:

@@ -1,0 +1,1 @@
+"""Test helpers shared by several rooms' tests (never imported by the portal itself)."""
