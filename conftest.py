@@ -28,6 +28,24 @@ def _fresh_catalog_copy(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_the_test_chooses(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Code outside a request speaks English in tests, whatever the test before it left
+    active. A request to /en/… or /ka/… activates its language in the thread and leaves it
+    there; a test that counted on the English an earlier one left passed or failed by the
+    order xdist chose (CI met it). Georgian is tested with /ka/ URLs or
+    `translation.override("ka")`; the portal's own default (LANGUAGE_CODE = "ka") with
+    `translation.deactivate()`."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _files_in_a_temporary_folder(request: pytest.FixtureRequest) -> None:
     """Uploaded files and made documents go to the test's own folder, not var/."""
     if not request.config.pluginmanager.hasplugin("django"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.test import Client
+from django.utils import translation
 
 import pytest
 
@@ -175,4 +176,11 @@ def test_history_is_paginated_newest_first(client: Client, nino: Account) -> Non
     ],
 )  # fmt: skip
 def test_browser_labels(header: str, label: str) -> None:
-    assert browser_label(header) == label
+    with translation.override("en"):
+        assert browser_label(header) == label
+
+
+def test_browser_labels_in_georgian() -> None:
+    header = "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/131.0 Edg/131.0"
+    with translation.override("ka"):
+        assert browser_label(header) == "Edge, Windows"
