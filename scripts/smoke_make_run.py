@@ -60,6 +60,7 @@ CLERK_TOTP_HEX = "3132333435363738393031323334353637383930"
 INFORMATION_AGENCY = "patrol-police"
 
 REFERENCE = re.compile(r"OW-\d{4}-\d{7}")
+FILES_TABLE = re.compile(r"^Files (of your applications|matching your search)$")
 CODE = re.compile(r"\b[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}\b")
 TIMEOUT_MS = 20_000  # a shared 2-core machine: the pages and the agent may be slow
 
@@ -214,7 +215,8 @@ def main_text(page: Page) -> str:
 def documents_row(page: Page, name: str) -> Locator:
     """The row of the file `name` in My documents' list of files (not in the list of
     sealed documents below it, which names the agencies' sealed copies too)."""
-    return page.locator('main table[aria-labelledby="documents-title"] tbody tr', has_text=name)
+    files = page.get_by_role("table", name=FILES_TABLE)  # named by its caption
+    return files.locator("tbody tr", has_text=name)
 
 
 def accept_terms_if_asked(page: Page) -> None:
